@@ -1,0 +1,26 @@
+"""parkdata: track China's development zones against the targets in their plans.
+
+>>> import parkdata as pkd
+>>> panel = pkd.load()                      # bundled real data: seed-plan targets, reported figures
+>>> panel.targets.columns[:4].tolist()
+['target_id', 'park_id', 'indicator', 'kind']
+>>> "tax_per_mu" in pkd.catalog().index
+True
+"""
+
+from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
+from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
+from .ingest import ingest
+from .panel import Panel, build_panel, load
+from .periods import parse_period
+from .readers import read_table
+from .units import conversion_factor
+from .values import parse_number, parse_numbers
+
+__all__ = [
+    "Catalog", "CatalogError", "FormulaError", "Indicator", "InputError", "Issue", "Panel",
+    "ParkDataError", "UnitError", "build_panel", "catalog", "conversion_factor",
+    "default_catalog", "evaluate_formula", "ingest", "load", "parse_number", "parse_numbers",
+    "parse_period", "read_table",
+]
+__version__ = "0.1.0"

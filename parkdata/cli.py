@@ -1,0 +1,165 @@
+"""The ``parkdata`` command line: ingest, validate, summary, catalog, template, demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import InputError, ParkDataError
+
+
+def _print_table(frame: pd.DataFrame, max_rows: int = 60) -> None:
+    with pd.option_context("display.max_rows", max_rows, "display.width", 200,
+                           "display.max_columns", 20, "display.unicode.east_asian_width", True):
+        print(frame.to_string(max_rows=max_rows))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    result = ingest(Path(args.raw), Path(args.out), force=args.force)
+    print(result.describe())
+    if result.panel is not None and len(result.panel.errors()):
+        print("\nFirst problems:")
+        _print_issues(result.panel.errors(), limit=10)
+        return 1 if args.strict else 0
+    return 0
+
+
+def _print_issues(issues: pd.DataFrame, limit: int = 50) -> None:
+    from .panel import _issue_objects
+
+    for issue in _issue_objects(issues.head(limit)):
+        print(f"- {issue}")
+    if len(issues) > limit:
+        print(f"… and {len(issues) - limit} more")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .panel import load
+
+    try:
+        panel = load([Path(f) for f in args.files], errors="skip")
+    except InputError as exc:
+        print(exc)
+        return 1
+    user = panel.files[~panel.files["file"].str.startswith(str(paths.BUNDLED_RAW_DIR))]
+    _print_table(user.assign(file=user["file"].map(lambda f: Path(f).name)).set_index("file"))
+    errors = panel.errors()
+    warnings = panel.issues[panel.issues["severity"] != "error"]
+    if len(warnings):
+        print(f"\n{len(warnings)} warning(s):")
+        _print_issues(warnings, limit=args.limit)
+    if len(errors):
+        print(f"\n{len(errors)} problem(s):")
+        _print_issues(errors, limit=args.limit)
+        return 1
+    print("\nOK: every row follows the data contract.")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .panel import load
+
+    panel = load(args.path) if args.path else load()
+    parks = panel.parks
+    real = parks[~parks["fictional"]]
+    print(f"parkdata — {len(parks)} parks and groups ({(real['kind'] == 'group').sum()} groups, "
+          f"{(parks['kind'] == 'region').sum()} administrative areas for context, "
+          f"{parks['fictional'].sum()} fictional), {len(panel.targets)} targets, "
+          f"{len(panel.observations)} observations.\n")
+    summary = panel.summary().reset_index()
+    summary = summary.rename(columns={
+        "park_id": "园区代码", "short_name_zh": "园区", "kind": "类型", "level": "级别",
+        "observations": "观测数", "indicators": "指标数", "first": "最早", "last": "最新",
+        "targets": "目标数"}).drop(columns="fictional")
+    _print_table(summary.set_index("园区代码"))
+    print("\n目标 (targets) by kind:")
+    _print_table(panel.targets["kind"].value_counts().rename("目标数").to_frame())
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from .catalog import catalog
+
+    frame = catalog(include_growth=args.all)[["name_zh", "unit", "kind", "direction", "formula"]]
+    _print_table(frame.fillna(""), max_rows=1000)
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .panel import load
+    from .template import write_template
+
+    out = write_template(Path(args.out), parks=load().parks)
+    print(f"wrote {out}: fill in the sheet 观测数据, then run `parkdata validate {out}`")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo
+
+    first, _, last = args.years.partition("-")
+    written = write_demo(Path(args.out), args.parks, range(int(first), int(last) + 1),
+                         seed=args.seed)
+    for table, path in written.items():
+        print(f"wrote {table}: {path}")
+    print("示例园区 are fictional (虚构): every row says so in source and note.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (kept separate so tests and docs can inspect it)."""
+    parser = argparse.ArgumentParser(prog="parkdata", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build data/processed/ (Parquet) from data/raw/")
+    p.add_argument("--raw", default=str(paths.BUNDLED_RAW_DIR), help="raw data folder")
+    p.add_argument("--out", default=str(paths.PROCESSED_DIR), help="processed data folder")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--strict", action="store_true", help="exit 1 if any row was rejected")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("validate", help="check files against the data contract (writes nothing)")
+    p.add_argument("files", nargs="+", help="CSV, Excel or Parquet files, or folders")
+    p.add_argument("--limit", type=int, default=50, help="how many problems to print")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("summary", help="print parks, targets and observations")
+    p.add_argument("path", nargs="?", help="a data folder (default: the bundled data)")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("catalog", help="print the indicator catalog")
+    p.add_argument("--all", action="store_true", help="include the _yoy / _cagr growth variants")
+    p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("template", help="write an Excel template a park office can fill in")
+    p.add_argument("--out", default="parkdata_template.xlsx")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("demo", help="write a fictional demo universe (示例园区-0001 …)")
+    p.add_argument("--parks", type=int, default=50)
+    p.add_argument("--years", default="2013-2024", help="first-last year")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="data/demo")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``parkdata`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ParkDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""File-level helpers: which table a raw file holds, content hashes, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+TABLES = ("parks", "memberships", "targets", "observations", "catalog")
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls")
+
+
+def table_of(path: Path) -> str | None:
+    """The contract table a file holds, from its name (``parks*.csv`` → parks; data → observations)."""
+    stem = path.stem.lower()
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return "catalog" if stem.startswith(("catalog", "indicators")) else None
+    if path.suffix.lower() not in DATA_SUFFIXES:
+        return None
+    for table in ("parks", "memberships", "targets"):
+        if stem.startswith(table):
+            return table
+    return "observations"
+
+
+def raw_files(root: Path) -> list[Path]:
+    """Data files below ``root``, skipping ``snapshots/`` (sources kept as published) and ``_*``."""
+    if root.is_file():
+        return [root]
+    found = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).parts
+        if any(p.startswith(("_", ".")) or p == "snapshots" for p in rel):
+            continue
+        if path.is_file() and table_of(path) is not None:
+            found.append(path)
+    return found
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; it replaces ``target`` only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    """Write ``target`` through ``write(tmp_path)`` so readers never see a half-written file."""
+    with atomic_path(target) as tmp:
+        write(tmp)

@@ -1,0 +1,119 @@
+"""``parkdata ingest``: raw files → checked, canonical Parquet in ``data/processed/``.
+
+Raw files are only read. Outputs are replaced atomically and the manifest (hashes of every input,
+the catalog and the library version) is written last, so a rerun with nothing changed does nothing
+and an interrupted run is simply redone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+import pandas as pd
+
+from .files import file_hash, raw_files, write_atomic
+from .panel import Panel, build_panel
+
+MANIFEST = "manifest.json"
+TABLE_FILES = ("parks", "memberships", "observations", "targets", "issues", "files")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("parkdata")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def input_fingerprint(files: list[Path], root: Path) -> dict[str, object]:
+    """What the processed data depends on: every input's hash, the catalog's, the library version."""
+    catalog = resources.files("parkdata").joinpath("data/catalog.yaml").read_bytes()
+    import hashlib
+
+    return {
+        "parkdata_version": _version(),
+        "catalog_sha256": hashlib.sha256(catalog).hexdigest(),
+        "inputs": {str(f.relative_to(root)) if f.is_relative_to(root) else str(f): file_hash(f)
+                   for f in files},
+    }
+
+
+@dataclass
+class IngestResult:
+    """What an ingest run did."""
+
+    panel: Panel | None
+    skipped: bool
+    out_dir: Path
+
+    def describe(self) -> str:
+        """A short human summary."""
+        if self.skipped or self.panel is None:
+            return f"nothing changed since the last ingest; {self.out_dir} is up to date"
+        files = self.panel.files
+        lines = [f"{'file':<48} {'table':<13} {'read':>8} {'loaded':>8} {'rejected':>8} {'empty':>6}"]
+        for r in files.itertuples(index=False):
+            lines.append(f"{Path(r.file).name:<48} {r.table:<13} {r.read:>8} {r.loaded:>8} "
+                         f"{r.rejected:>8} {r.empty:>6}")
+        lines.append(f"{'total':<62} {files['read'].sum():>8} {files['loaded'].sum():>8} "
+                     f"{files['rejected'].sum():>8} {files['empty'].sum():>6}")
+        n_err = len(self.panel.errors())
+        if n_err:
+            lines.append(f"{n_err} problem(s); each is listed in {self.out_dir / 'issues.csv'}")
+        return "\n".join(lines)
+
+
+def is_processed_dir(path: Path) -> bool:
+    """True for a folder written by :func:`ingest`."""
+    return path.is_dir() and (path / MANIFEST).exists()
+
+
+def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
+    """True when ``out_dir`` was built from exactly the current inputs."""
+    manifest = out_dir / MANIFEST
+    if not manifest.exists():
+        return False
+    files = raw_files(raw_dir)
+    try:
+        stored = json.loads(manifest.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    current = input_fingerprint(files, raw_dir)
+    return all(stored.get(k) == v for k, v in current.items()) and all(
+        (out_dir / f"{t}.parquet").exists() for t in TABLE_FILES)
+
+
+def ingest(raw_dir: Path, out_dir: Path, force: bool = False) -> IngestResult:
+    """Build ``out_dir`` from ``raw_dir``; skip when inputs are unchanged (unless ``force``)."""
+    if not force and is_up_to_date(raw_dir, out_dir):
+        return IngestResult(None, True, out_dir)
+    files = raw_files(raw_dir)
+    fingerprint = input_fingerprint(files, raw_dir)
+    panel = build_panel(files, errors="skip")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, pd.DataFrame] = {
+        "parks": panel.parks, "memberships": panel.memberships,
+        "observations": panel.observations, "targets": panel.targets,
+        "issues": panel.issues.astype({"row": "Int64"}).astype(
+            {c: "str" for c in ("file", "sheet", "column", "value", "problem", "fix")}),
+        "files": panel.files,
+    }
+    for name, frame in tables.items():
+        write_atomic(out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+    write_atomic(out_dir / "issues.csv",
+                 lambda p: panel.issues.to_csv(p, index=False, encoding="utf-8-sig"))
+    summary = {**fingerprint, "rows": {k: len(v) for k, v in tables.items()}}
+    write_atomic(out_dir / MANIFEST, lambda p: p.write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"))
+    return IngestResult(panel, False, out_dir)
+
+
+def read_processed(out_dir: Path) -> Panel:
+    """Read a processed folder back into a Panel (no re-validation: it was checked on ingest)."""
+    tables = {t: pd.read_parquet(out_dir / f"{t}.parquet") for t in TABLE_FILES}
+    return Panel(parks=tables["parks"], memberships=tables["memberships"],
+                 observations=tables["observations"], targets=tables["targets"],
+                 issues=tables["issues"], files=tables["files"])
