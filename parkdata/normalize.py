@@ -18,7 +18,7 @@ from .catalog import Catalog
 from .errors import UnitError
 from .periods import BASES, parse_period
 from .registry import ParkRegistry
-from .units import conversion_factor, is_known_unit, normalize_unit
+from .units import conversion_factor, is_known_unit, normalize_unit, round_significant
 from .values import QUALIFIERS, parse_numbers
 
 ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity"]
@@ -125,7 +125,9 @@ class _Collector:
     def issues(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame(columns=ISSUE_COLUMNS)
-        return pd.concat(self.parts, ignore_index=True)[ISSUE_COLUMNS]
+        issues = pd.concat(self.parts, ignore_index=True)[ISSUE_COLUMNS]
+        # a wide row melted into several cells repeats its row-level problems: list each once
+        return issues.drop_duplicates(["file", "sheet", "row", "column", "problem"])
 
 
 def _text(raw: pd.DataFrame, column: str) -> pd.Series:
@@ -308,7 +310,7 @@ def normalize_observations(
     keep = ~col.bad & ~empty.to_numpy()
     out = pd.DataFrame({
         "park_id": park_ids, "indicator": codes, "period": periods, "basis": basis,
-        "value": parsed["value"] * factors, "qualifier": qualifier,
+        "value": round_significant(parsed["value"] * factors), "qualifier": qualifier,
         "unit": codes.map(lambda c: catalog[c].unit if c in catalog else None),
         "value_reported": parsed["value"], "unit_reported": unit, "source": source,
         "note": _text(raw, "note"),
@@ -435,12 +437,12 @@ def normalize_targets(
     out = pd.DataFrame({
         "target_id": ids, "park_id": park_ids, "indicator": codes, "kind": kind,
         "comparator": comparator, "base_period": base_period,
-        "base_value": (base["value"] * scale) if base is not None else np.nan,
-        "target_period": target_period, "target_value": value["value"] * scale,
+        "base_value": round_significant(base["value"] * scale) if base is not None else np.nan,
+        "target_period": target_period, "target_value": round_significant(value["value"] * scale),
         "unit": np.where(converted, codes.map(lambda c: catalog[c].unit if c in catalog else None),
                          unit),
         "target_value_reported": value["value"], "unit_reported": unit,
-        "threshold": thr_value * thr_factor.where(counting),
+        "threshold": round_significant(thr_value * thr_factor.where(counting)),
         "threshold_unit": np.where(counting, codes.map(
             lambda c: catalog[c].unit if c in catalog else None), None),
         "source": _text(raw, "source"), "clause": _text(raw, "clause"),

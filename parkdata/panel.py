@@ -110,13 +110,17 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
         raise ValueError("errors must be 'raise' or 'skip'")
     by_table: dict[str, list[Path]] = {t: [] for t in ("parks", "memberships", "targets",
                                                         "observations", "catalog")}
-    for path in files:
-        table = table_of(path)
-        if table is not None:
-            by_table[table].append(path)
-    catalog = _catalog_with(by_table["catalog"])
     issues: list[pd.DataFrame] = []
     report: list[dict[str, object]] = []
+    for path in files:
+        table = table_of(path)
+        if table is None:
+            issues.append(pd.DataFrame([Issue(
+                path.name, None, None, None, f"unknown file type {path.suffix!r}",
+                "give data as .csv, .xlsx or .parquet (and catalogs as .yaml)").as_dict()]))
+            continue
+        by_table[table].append(path)
+    catalog = _catalog_with(by_table["catalog"])
 
     def run(table: str, normalize: object) -> pd.DataFrame:
         outs = []

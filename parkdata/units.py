@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 from .errors import UnitError
 
 # unit -> (dimension, factor to the dimension's base unit)
@@ -137,3 +139,15 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
             "they measure different things"
         )
     return f_f / f_t
+
+
+def round_significant(values: np.ndarray, digits: int = 12) -> np.ndarray:
+    """Round to ``digits`` significant digits: removes binary noise of unit conversion.
+
+    3.24 万亿元 × 10 000 is 32400.000000000004 in floating point; as data it is 32400.
+    """
+    x = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(x)))
+    scale = np.where(np.isfinite(magnitude), 10.0 ** (digits - 1 - magnitude), 1.0)
+    return np.where(np.isfinite(x) & (x != 0), np.round(x * scale) / scale, x)

@@ -1,0 +1,84 @@
+"""The `parkdata` command line, run in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BAD, FORMATS
+
+import parkdata as pkd
+from parkdata.cli import build_parser, main
+
+
+def test_summary_prints_parks_targets_and_observations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary"]) == 0
+    out = capsys.readouterr().out
+    assert "湖口高新园区" in out and "常德市园区" in out
+    panel = pkd.load()
+    assert f"{len(panel.targets)} targets, {len(panel.observations)} observations" in out
+
+
+def test_catalog_command_lists_chinese_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog"]) == 0
+    out = capsys.readouterr().out
+    assert "亩均税收" in out and "万元/亩" in out
+
+
+def test_validate_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(FORMATS / "parks.csv"), str(FORMATS / "tidy_utf8.csv")]) == 0
+    assert "OK" in capsys.readouterr().out
+    assert main(["validate", str(FORMATS / "parks.csv"), str(BAD / "obs_bad_number.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "obs_bad_number.csv, row 3, column 'value': not a number" in out
+
+
+def test_template_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "template.xlsx"
+    assert main(["template", "--out", str(path)]) == 0
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "观测数据"
+    sheet = book["观测数据"]
+    assert [c.value for c in sheet[1]] == ["园区", "指标", "时期", "口径", "数值", "单位", "限定",
+                                          "来源", "备注"]
+    assert len(sheet.data_validations.dataValidation) == 4
+    sheet.append(["湖口高新园区", "主营业务收入", "2021-09", "本年累计", "612.4", "亿元", "精确",
+                  "县统计局月报 2021年9月", None])
+    sheet.append(["湖口高新园区", "亩均税收", "2021", "全年", "突破20", "万元/亩", None, "县统计局年报",
+                  None])
+    book.save(path)
+    panel = pkd.load(path)
+    obs = panel.observations[panel.observations["origin_file"] == "template.xlsx"]
+    assert obs[["indicator", "period", "basis", "value", "qualifier"]].values.tolist() == [
+        ["main_business_revenue", "2021-09", "ytd", 612.4, "exact"],
+        ["tax_per_mu", "2021", "annual", 20.0, "at_least"],
+    ]
+
+
+def test_demo_universe_is_fictional_everywhere(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--parks", "3", "--years", "2015-2024", "--out", str(tmp_path)]) == 0
+    panel = pkd.load(tmp_path, bundled=False)
+    assert panel.parks["fictional"].all()
+    assert panel.parks["name_zh"].tolist() == ["示例园区-0001", "示例园区-0002", "示例园区-0003"]
+    obs = panel.observations
+    assert obs["indicator"].nunique() >= 20
+    assert obs.query("basis == 'annual'")["period"].nunique() == 10
+    assert obs["source"].str.contains("虚构").all() and obs["note"].str.contains("虚构").all()
+    named = panel.with_names(obs.head(1))
+    assert named["park_name_zh"].iloc[0] == "示例园区-0001（虚构）"
+    # quarters add up to the year
+    q = obs.query("park_id == 'demo_0001' and indicator == 'operating_revenue'")
+    year = q.query("period == '2020'")["value"].item()
+    quarters = q[q["period"].str.startswith("2020Q")]["value"].sum()
+    assert quarters == pytest.approx(year, abs=0.03)
+
+
+def test_every_subcommand_has_help() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(sub.choices) == {"ingest", "validate", "summary", "catalog", "template", "demo"}
+    for name, action in sub.choices.items():
+        assert action.format_help(), name
