@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,13 @@ _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _BASIS_NEEDS = {"annual": "year", "quarter": "quarter", "month": "month", "ytd": "month"}
 
 
+def _period_shape(code: object) -> str | None:
+    """``year`` / ``quarter`` / ``month`` for a canonical period code."""
+    if not isinstance(code, str):
+        return None
+    return "quarter" if "Q" in code else "month" if "-" in code else "year"
+
+
 class _Collector:
     """Collects issues for rows of one raw table and remembers which rows are rejected."""
 
@@ -113,8 +121,7 @@ class _Collector:
             "sheet": self._origin("origin_sheet", mask),
             "row": self._origin("origin_row", mask),
             "column": col,
-            "value": pick(values.astype(object).where(values.notna(), None)
-                          if values is not None else None),
+            "value": _texts_at(values, mask),
             "problem": pick(problem),
             "fix": pick(fix),
             "severity": severity,
@@ -130,6 +137,14 @@ class _Collector:
         return issues.drop_duplicates(["file", "sheet", "row", "column", "problem"])
 
 
+def _texts_at(values: pd.Series | None, mask: np.ndarray) -> np.ndarray:
+    """The offending values as text (None where missing), for the rows in ``mask`` only."""
+    if values is None:
+        return np.full(int(mask.sum()), None)
+    picked = values[mask]
+    return np.where(picked.isna(), None, picked.astype(str)).astype(object)
+
+
 def _text(raw: pd.DataFrame, column: str) -> pd.Series:
     """A column as stripped text; a missing column reads as empty strings."""
     if column not in raw.columns:
@@ -140,11 +155,27 @@ def _text(raw: pd.DataFrame, column: str) -> pd.Series:
     return col.fillna("").astype("str").str.strip()
 
 
-def _map_distinct(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Apply ``fn`` once per distinct value and map the results back (index kept)."""
-    distinct = pd.unique(values)
-    lookup = {v: fn(v) for v in distinct}
-    return values.map(lookup)
+def _map_distinct(values: pd.Series, fn: Callable[[Any], object]) -> pd.Series:
+    """Apply ``fn`` once per distinct value and spread the results back (index kept).
+
+    Uses :func:`pandas.factorize`, so a column of millions of rows with a few hundred distinct
+    values costs a few hundred calls and one take.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [fn(u) for u in uniques]
+    results[-1] = None  # missing values (code -1) map to None
+    return pd.Series(results[codes], index=values.index)
+
+
+def _map_pairs(a: pd.Series, b: pd.Series, fn: Callable[[Any, Any], object]) -> pd.Series:
+    """:func:`_map_distinct` over pairs of values (e.g. unit and indicator)."""
+    keys = pd.DataFrame({"a": a, "b": b})
+    group = keys.groupby(["a", "b"], sort=False, dropna=False).ngroup().to_numpy()
+    first = keys.drop_duplicates()
+    results = np.empty(len(first), dtype=object)
+    results[:] = [fn(x, y) for x, y in zip(first["a"], first["b"], strict=True)]
+    return pd.Series(results[group], index=a.index)
 
 
 def require_columns(raw: pd.DataFrame, required: tuple[str, ...], what: str) -> pd.DataFrame:
@@ -192,9 +223,8 @@ def _resolve_indicator_name(name: str, catalog: Catalog) -> tuple[str | None, st
 
 
 def _resolve_indicators(col: _Collector, names: pd.Series, catalog: Catalog) -> tuple[pd.Series, pd.Series]:
-    resolved = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog))
-    codes = resolved.map(lambda t: t[0])
-    units_in_name = resolved.map(lambda t: t[1])
+    codes = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog)[0])
+    units_in_name = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog)[1])
     unknown = codes.isna() & (names != "")
     if unknown.any():
         msgs = _map_distinct(names[unknown], catalog.unknown_message)
@@ -213,32 +243,27 @@ def _parse_periods(col: _Collector, texts: pd.Series, column: str,
              "write 2021 (year), 2021Q3 (quarter), 2021-09 (month) or 2021年1-9月")
     if required:
         col.flag(texts == "", column, "no period given", "fill in the period, e.g. 2021")
-    codes = parsed.map(lambda p: p.code if p is not None else None)
-    hints = parsed.map(lambda p: p.basis_hint if p is not None else None)
+    codes = _map_distinct(texts, lambda t: getattr(parse_period(t), "code", None))
+    hints = _map_distinct(texts, lambda t: getattr(parse_period(t), "basis_hint", None))
     return codes, hints
 
 
 def _factors(col: _Collector, units: pd.Series, codes: pd.Series, catalog: Catalog,
              column: str = "unit") -> pd.Series:
     """Conversion factor per row from the reported unit to the indicator's canonical unit."""
-    pairs = units.astype(str) + "\x00" + codes.fillna("").astype(str)
-
-    def factor(pair: str) -> object:
-        unit, _, code = pair.partition("\x00")
-        if not unit or not code or code not in catalog:
+    def factor(unit: object, code: object) -> object:
+        if not unit or not isinstance(code, str) or code not in catalog:
             return np.nan
         try:
-            return conversion_factor(unit, catalog[code].unit)
+            return conversion_factor(str(unit), catalog[code].unit)
         except UnitError as exc:
-            return str(exc)
+            return f"{exc} (indicator {code} is measured in {catalog[code].unit})"
 
-    result = _map_distinct(pairs, factor)
-    failed = result.map(lambda r: isinstance(r, str))
+    result = _map_pairs(units, codes, factor)
+    failed = _map_pairs(units, codes, lambda u, c: isinstance(factor(u, c), str)).astype(bool)
     if failed.any():
-        msg = result.where(failed, "").astype(str)
-        msg = msg + codes.map(lambda c: f" (indicator {c} is measured in "
-                              f"{catalog[c].unit})" if c in catalog else "")
-        col.flag(failed, column, msg, "give the unit the number was reported in "
+        col.flag(failed, column, result.where(failed, "").astype(str),
+                 "give the unit the number was reported in "
                  "(亿元, 万元, 平方公里, 亩, %, 家 …) matching what the indicator measures")
     return pd.to_numeric(result.where(~failed), errors="coerce")
 
@@ -268,50 +293,57 @@ def normalize_observations(
     periods, hints = _parse_periods(col, _text(raw, "period"), "period")
 
     basis_text = _text(raw, "basis")
-    basis = basis_text.str.lower().map(_BASIS_WORDS)
-    col.flag(basis.isna() & (basis_text != ""), "basis", "unknown basis",
-             f"use one of {', '.join(BASES)}")
+    basis = _map_distinct(basis_text, lambda b: _BASIS_WORDS.get(b.lower()) if b else "")
+    col.flag(basis.isna(), "basis", "unknown basis", f"use one of {', '.join(BASES)}")
     basis = basis.where(basis_text != "", hints)
-    basis = basis.where(basis.notna() | ~periods.str.fullmatch(r"\d{4}", na=False), "annual")
+    shape = _map_distinct(periods, _period_shape)
+    basis = basis.where(basis.notna() | (shape != "year"), "annual")
     col.flag(basis.isna() & periods.notna(), "basis", "basis missing for a sub-annual period",
              "say whether the number is ytd (本年累计, 1-N月), month (当月) or quarter (当季)",
              values=_text(raw, "period"))
-    shape = periods.str.replace(r"^\d{4}$", "year", regex=True).str.replace(
-        r"^\d{4}Q\d$", "quarter", regex=True).str.replace(r"^\d{4}-\d{2}$", "month", regex=True)
-    mismatch = basis.map(_BASIS_NEEDS).notna() & (basis.map(_BASIS_NEEDS) != shape) & shape.notna()
-    col.flag(mismatch, "basis", "basis " + basis.fillna("") + " does not fit period "
-             + periods.fillna(""), "annual goes with 2021, quarter with 2021Q3, "
-             "month and ytd with 2021-09", values=basis_text)
+    needs = _map_distinct(basis, lambda b: _BASIS_NEEDS.get(b))
+    mismatch = needs.notna() & shape.notna() & (needs != shape)
+    if mismatch.any():
+        col.flag(mismatch, "basis", "basis " + basis.where(mismatch, "") + " does not fit period "
+                 + periods.where(mismatch, ""), "annual goes with 2021, quarter with 2021Q3, "
+                 "month and ytd with 2021-09", values=basis_text)
 
     qual_text = _text(raw, "qualifier")
-    qualifier = qual_text.str.lower().map(_QUALIFIER_WORDS)
-    col.flag(qualifier.isna() & (qual_text != ""), "qualifier", "unknown qualifier",
+    qualifier = _map_distinct(qual_text, lambda q: _QUALIFIER_WORDS.get(q.lower(), "?"))
+    col.flag(qualifier == "?", "qualifier", "unknown qualifier",
              f"use one of {', '.join(QUALIFIERS)}")
     qualifier = qualifier.where(qual_text != "", parsed["qualifier"]).fillna("exact")
 
-    unit_text = _text(raw, "unit").map(lambda u: normalize_unit(u) if u else "")
-    in_value = parsed["unit"].fillna("").map(lambda u: normalize_unit(u) if u else "")
+    unit_text = _map_distinct(_text(raw, "unit"), lambda u: normalize_unit(u) if u else "")
+    in_value = parsed["unit"].fillna("")
+    if (in_value != "").any():
+        in_value = _map_distinct(in_value, lambda u: normalize_unit(u) if u else "")
     implied = in_value.where(in_value != "", units_in_name.fillna(""))
     implied = implied.where(implied != "", np.where(parsed["percent"], "%", ""))
     clash = (unit_text != "") & (implied != "") & (unit_text != implied)
-    col.flag(clash, "unit", "the value says " + implied + " but the unit column says " + unit_text,
-             "make the unit column agree with the value")
+    if clash.any():
+        col.flag(clash, "unit", "the value says " + implied.where(clash, "")
+                 + " but the unit column says " + unit_text.where(clash, ""),
+                 "make the unit column agree with the value")
     unit = unit_text.where(unit_text != "", implied)
     col.flag((unit == "") & ~empty, "unit", "no unit given",
              "add the unit the number was reported in, e.g. 亿元")
     factors = _factors(col, unit, codes, catalog)
 
     source = _text(raw, "source")
-    where = raw["origin_file"].astype(str) + np.where(
-        raw["origin_sheet"].notna(), " / " + raw["origin_sheet"].astype(str), "") + " / row " + \
-        raw["origin_row"].astype(str)
-    source = source.where(source != "", where)
+    no_source = source == ""
+    if no_source.any():  # the file itself is then the source: file / sheet / row
+        sub = raw[no_source]
+        where = sub["origin_file"].astype(str) + np.where(
+            sub["origin_sheet"].notna(), " / " + sub["origin_sheet"].astype(str), "") + \
+            " / row " + sub["origin_row"].astype(str)
+        source = source.where(~no_source, where)
 
     keep = ~col.bad & ~empty.to_numpy()
     out = pd.DataFrame({
         "park_id": park_ids, "indicator": codes, "period": periods, "basis": basis,
         "value": round_significant(parsed["value"] * factors), "qualifier": qualifier,
-        "unit": codes.map(lambda c: catalog[c].unit if c in catalog else None),
+        "unit": _map_distinct(codes, lambda c: catalog[c].unit if c in catalog else None),
         "value_reported": parsed["value"], "unit_reported": unit, "source": source,
         "note": _text(raw, "note"),
         "origin_file": raw["origin_file"], "origin_sheet": raw["origin_sheet"],
