@@ -28,7 +28,9 @@ def peak_mb():  # this process's own high-water RSS (VmHWM resets at exec; ru_ma
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 """
-_NAIVE = _PEAK + """
+_NAIVE = (
+    _PEAK
+    + """
 import time, sys
 import pandas as pd
 t = time.perf_counter()
@@ -36,7 +38,10 @@ df = pd.read_csv(sys.argv[1])
 print({"seconds": time.perf_counter() - t, "rows": len(df),
        "peak_mb": peak_mb()})
 """
-_PARKDATA = _PEAK + """
+)
+_PARKDATA = (
+    _PEAK
+    + """
 import time, sys
 from pathlib import Path
 import parkdata as pkd
@@ -46,10 +51,14 @@ assert len(panel.errors()) == 0
 print({"seconds": time.perf_counter() - t, "rows": len(panel.observations),
        "peak_mb": peak_mb()})
 """
-_BASELINE = _PEAK + """
+)
+_BASELINE = (
+    _PEAK
+    + """
 import pandas as pd, parkdata  # imports only: the memory every run pays before reading
 print({"seconds": 0.0, "rows": 0, "peak_mb": peak_mb()})
 """
+)
 
 
 def make_data(rows: int) -> tuple[Path, Path]:
@@ -68,8 +77,9 @@ def make_data(rows: int) -> tuple[Path, Path]:
 
 
 def run(code: str, *args: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], check=True, capture_output=True, text=True
+    ).stdout
     return eval(out.strip().splitlines()[-1], {})  # our own child's printed dict
 
 
@@ -81,19 +91,27 @@ def main() -> None:
     t = time.perf_counter()
     obs_path, parks_path = make_data(args.rows)
     size_mb = obs_path.stat().st_size / 2**20
-    print(f"data: {args.rows:,} rows, {size_mb:.0f} MiB CSV (made or reused in "
-          f"{time.perf_counter() - t:.1f} s)")
+    print(
+        f"data: {args.rows:,} rows, {size_mb:.0f} MiB CSV (made or reused in "
+        f"{time.perf_counter() - t:.1f} s)"
+    )
     base = run(_BASELINE)
     naive = min((run(_NAIVE, obs_path) for _ in range(args.repeat)), key=lambda r: r["seconds"])
-    ours = min((run(_PARKDATA, obs_path, parks_path) for _ in range(args.repeat)),
-               key=lambda r: r["seconds"])
+    ours = min(
+        (run(_PARKDATA, obs_path, parks_path) for _ in range(args.repeat)),
+        key=lambda r: r["seconds"],
+    )
     print(f"{'':<34}{'seconds':>10}{'rows/s':>14}{'peak RSS MiB':>15}")
     for name, r in (("pandas.read_csv (naive)", naive), ("parkdata load (checked)", ours)):
-        print(f"{name:<34}{r['seconds']:>10.2f}{r['rows'] / r['seconds']:>14,.0f}"
-              f"{r['peak_mb']:>15.0f}")
+        print(
+            f"{name:<34}{r['seconds']:>10.2f}{r['rows'] / r['seconds']:>14,.0f}"
+            f"{r['peak_mb']:>15.0f}"
+        )
     print(f"{'imports only (baseline memory)':<34}{'':>10}{'':>14}{base['peak_mb']:>15.0f}")
-    print(f"ratio parkdata / naive: time {ours['seconds'] / naive['seconds']:.2f}x, "
-          f"peak memory {ours['peak_mb'] / naive['peak_mb']:.2f}x")
+    print(
+        f"ratio parkdata / naive: time {ours['seconds'] / naive['seconds']:.2f}x, "
+        f"peak memory {ours['peak_mb'] / naive['peak_mb']:.2f}x"
+    )
     print(json.dumps({"rows": args.rows, "naive": naive, "parkdata": ours}))
 
 

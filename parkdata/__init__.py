@@ -18,9 +18,25 @@ from .units import conversion_factor
 from .values import parse_number, parse_numbers
 
 __all__ = [
-    "Catalog", "CatalogError", "FormulaError", "Indicator", "InputError", "Issue", "Panel",
-    "ParkDataError", "UnitError", "build_panel", "catalog", "conversion_factor",
-    "default_catalog", "evaluate_formula", "ingest", "load", "parse_number", "parse_numbers",
-    "parse_period", "read_table",
+    "Catalog",
+    "CatalogError",
+    "FormulaError",
+    "Indicator",
+    "InputError",
+    "Issue",
+    "Panel",
+    "ParkDataError",
+    "UnitError",
+    "build_panel",
+    "catalog",
+    "conversion_factor",
+    "default_catalog",
+    "evaluate_formula",
+    "ingest",
+    "load",
+    "parse_number",
+    "parse_numbers",
+    "parse_period",
+    "read_table",
 ]
 __version__ = "0.1.0"

@@ -95,8 +95,16 @@ def _parse_formula(formula: str) -> ast.expr:
     for node in ast.walk(tree):
         if not isinstance(
             node,
-            (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Name, ast.Load, ast.Constant)
-            + tuple(_OPS),
+            (
+                ast.Expression,
+                ast.BinOp,
+                ast.UnaryOp,
+                ast.USub,
+                ast.Name,
+                ast.Load,
+                ast.Constant,
+                *tuple(_OPS),
+            ),
         ):
             raise FormulaError(
                 f"formula {formula!r} uses {type(node).__name__}; only indicator codes, numbers "
@@ -123,7 +131,7 @@ def evaluate_formula(formula: str, inputs: Mapping[str, Any]) -> Any:
     """
 
     def walk(node: ast.expr) -> Any:
-        if isinstance(node, ast.Constant):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
             return float(node.value)
         if isinstance(node, ast.Name):
             if node.id not in inputs:
@@ -136,9 +144,11 @@ def evaluate_formula(formula: str, inputs: Mapping[str, Any]) -> Any:
             if isinstance(node.op, ast.Div):
                 with np.errstate(divide="ignore", invalid="ignore"):
                     result = np.true_divide(left, right)
-                return result.replace([np.inf, -np.inf], np.nan) if isinstance(
-                    result, pd.Series
-                ) else np.where(np.isinf(result), np.nan, result)[()]
+                return (
+                    result.replace([np.inf, -np.inf], np.nan)
+                    if isinstance(result, pd.Series)
+                    else np.where(np.isinf(result), np.nan, result)[()]
+                )
             return _OPS[type(node.op)](left, right)
         raise FormulaError(f"unsupported element in {formula!r}")  # unreachable after parse
 

@@ -14,8 +14,16 @@ from .errors import InputError, ParkDataError
 
 
 def _print_table(frame: pd.DataFrame, max_rows: int = 60) -> None:
-    with pd.option_context("display.max_rows", max_rows, "display.width", 200,
-                           "display.max_columns", 20, "display.unicode.east_asian_width", True):
+    with pd.option_context(
+        "display.max_rows",
+        max_rows,
+        "display.width",
+        200,
+        "display.max_columns",
+        20,
+        "display.unicode.east_asian_width",
+        True,
+    ):
         print(frame.to_string(max_rows=max_rows))
 
 
@@ -69,15 +77,26 @@ def cmd_summary(args: argparse.Namespace) -> int:
     panel = load(args.path) if args.path else load()
     parks = panel.parks
     real = parks[~parks["fictional"]]
-    print(f"parkdata — {len(parks)} parks and groups ({(real['kind'] == 'group').sum()} groups, "
-          f"{(parks['kind'] == 'region').sum()} administrative areas for context, "
-          f"{parks['fictional'].sum()} fictional), {len(panel.targets)} targets, "
-          f"{len(panel.observations)} observations.\n")
+    print(
+        f"parkdata — {len(parks)} parks and groups ({(real['kind'] == 'group').sum()} groups, "
+        f"{(parks['kind'] == 'region').sum()} administrative areas for context, "
+        f"{parks['fictional'].sum()} fictional), {len(panel.targets)} targets, "
+        f"{len(panel.observations)} observations.\n"
+    )
     summary = panel.summary().reset_index()
-    summary = summary.rename(columns={
-        "park_id": "园区代码", "short_name_zh": "园区", "kind": "类型", "level": "级别",
-        "observations": "观测数", "indicators": "指标数", "first": "最早", "last": "最新",
-        "targets": "目标数"}).drop(columns="fictional")
+    summary = summary.rename(
+        columns={
+            "park_id": "园区代码",
+            "short_name_zh": "园区",
+            "kind": "类型",
+            "level": "级别",
+            "observations": "观测数",
+            "indicators": "指标数",
+            "first": "最早",
+            "last": "最新",
+            "targets": "目标数",
+        }
+    ).drop(columns="fictional")
     _print_table(summary.set_index("园区代码"))
     print("\n目标 (targets) by kind:")
     _print_table(panel.targets["kind"].value_counts().rename("目标数").to_frame())
@@ -105,8 +124,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import write_demo
 
     first, _, last = args.years.partition("-")
-    written = write_demo(Path(args.out), args.parks, range(int(first), int(last) + 1),
-                         seed=args.seed)
+    written = write_demo(
+        Path(args.out), args.parks, range(int(first), int(last) + 1), seed=args.seed
+    )
     for table, path in written.items():
         print(f"wrote {table}: {path}")
     print("示例园区 are fictional (虚构): every row says so in source and note.")

@@ -49,18 +49,27 @@ def demo_parks(n: int) -> pd.DataFrame:
     ids = [f"demo_{i:04d}" for i in range(1, n + 1)]
     names = [f"示例园区-{i:04d}" for i in range(1, n + 1)]
     idx = np.arange(n)
-    return pd.DataFrame({
-        "park_id": ids, "name_zh": names, "short_name_zh": names,
-        "level": np.where(idx % 5 == 0, "national", "provincial"),
-        "kind": [_KINDS[i % len(_KINDS)] for i in idx],
-        "province": [_PROVINCES[i % len(_PROVINCES)] for i in idx],
-        "city": "", "county": "", "aliases_zh": "", "fictional": "true",
-        "source": DEMO_SOURCE, "note": "虚构 (fictional): not a real park",
-    })
+    return pd.DataFrame(
+        {
+            "park_id": ids,
+            "name_zh": names,
+            "short_name_zh": names,
+            "level": np.where(idx % 5 == 0, "national", "provincial"),
+            "kind": [_KINDS[i % len(_KINDS)] for i in idx],
+            "province": [_PROVINCES[i % len(_PROVINCES)] for i in idx],
+            "city": "",
+            "county": "",
+            "aliases_zh": "",
+            "fictional": "true",
+            "source": DEMO_SOURCE,
+            "note": "虚构 (fictional): not a real park",
+        }
+    )
 
 
-def demo_observations(n_parks: int, years: range = range(2013, 2025), quarterly: bool = True,
-                      seed: int = 0) -> pd.DataFrame:
+def demo_observations(
+    n_parks: int, years: range = range(2013, 2025), quarterly: bool = True, seed: int = 0
+) -> pd.DataFrame:
     """Tidy observations for ``n_parks`` fictional parks (annual, and quarterly for flows)."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"demo_{i:04d}" for i in range(1, n_parks + 1)])
@@ -70,25 +79,40 @@ def demo_observations(n_parks: int, years: range = range(2013, 2025), quarterly:
     frames = []
     for code, unit, base, growth, noise, has_quarters in _INDICATORS:
         g = rng.normal(growth, 0.04, n_parks)
-        levels = (base * size)[:, None] * np.exp(g[:, None] * t[None, :]
-                                                 + rng.normal(0, noise, (n_parks, n_years)))
+        levels = (base * size)[:, None] * np.exp(
+            g[:, None] * t[None, :] + rng.normal(0, noise, (n_parks, n_years))
+        )
         decimals = 0 if unit in ("家", "人", "亩") else 2
         annual = np.round(levels, decimals)
-        frames.append(pd.DataFrame({
-            "park_id": np.repeat(ids, n_years), "indicator": code,
-            "period": np.tile(np.array([str(y) for y in years]), n_parks), "basis": "annual",
-            "value": annual.ravel(), "unit": unit,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "park_id": np.repeat(ids, n_years),
+                    "indicator": code,
+                    "period": np.tile(np.array([str(y) for y in years]), n_parks),
+                    "basis": "annual",
+                    "value": annual.ravel(),
+                    "unit": unit,
+                }
+            )
+        )
         if quarterly and has_quarters:
             share = _SEASON * np.exp(rng.normal(0, 0.03, (n_parks, n_years, 4)))
             share /= share.sum(axis=2, keepdims=True)
             quarters = np.round(annual[:, :, None] * share, 2)
             periods = np.array([f"{y}Q{q}" for y in years for q in range(1, 5)])
-            frames.append(pd.DataFrame({
-                "park_id": np.repeat(ids, n_years * 4), "indicator": code,
-                "period": np.tile(periods, n_parks), "basis": "quarter",
-                "value": quarters.ravel(), "unit": unit,
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "park_id": np.repeat(ids, n_years * 4),
+                        "indicator": code,
+                        "period": np.tile(periods, n_parks),
+                        "basis": "quarter",
+                        "value": quarters.ravel(),
+                        "unit": unit,
+                    }
+                )
+            )
     obs = pd.concat(frames, ignore_index=True)
     obs["qualifier"] = "exact"
     obs["source"] = DEMO_SOURCE
@@ -96,8 +120,9 @@ def demo_observations(n_parks: int, years: range = range(2013, 2025), quarterly:
     return obs
 
 
-def write_demo(out_dir: Path, n_parks: int, years: range = range(2013, 2025),
-               seed: int = 0) -> dict[str, Path]:
+def write_demo(
+    out_dir: Path, n_parks: int, years: range = range(2013, 2025), seed: int = 0
+) -> dict[str, Path]:
     """Write ``parks.csv`` and ``observations.parquet`` (and a CSV copy) of a demo universe."""
     out_dir.mkdir(parents=True, exist_ok=True)
     parks = demo_parks(n_parks)

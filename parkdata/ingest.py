@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -36,8 +37,10 @@ def input_fingerprint(files: list[Path], root: Path) -> dict[str, object]:
     return {
         "parkdata_version": _version(),
         "catalog_sha256": hashlib.sha256(catalog).hexdigest(),
-        "inputs": {str(f.relative_to(root)) if f.is_relative_to(root) else str(f): file_hash(f)
-                   for f in files},
+        "inputs": {
+            str(f.relative_to(root)) if f.is_relative_to(root) else str(f): file_hash(f)
+            for f in files
+        },
     }
 
 
@@ -54,12 +57,18 @@ class IngestResult:
         if self.skipped or self.panel is None:
             return f"nothing changed since the last ingest; {self.out_dir} is up to date"
         files = self.panel.files
-        lines = [f"{'file':<48} {'table':<13} {'read':>8} {'loaded':>8} {'rejected':>8} {'empty':>6}"]
+        lines = [
+            f"{'file':<48} {'table':<13} {'read':>8} {'loaded':>8} {'rejected':>8} {'empty':>6}"
+        ]
         for r in files.itertuples(index=False):
-            lines.append(f"{Path(r.file).name:<48} {r.table:<13} {r.read:>8} {r.loaded:>8} "
-                         f"{r.rejected:>8} {r.empty:>6}")
-        lines.append(f"{'total':<62} {files['read'].sum():>8} {files['loaded'].sum():>8} "
-                     f"{files['rejected'].sum():>8} {files['empty'].sum():>6}")
+            lines.append(
+                f"{Path(r.file).name:<48} {r.table:<13} {r.read:>8} {r.loaded:>8} "
+                f"{r.rejected:>8} {r.empty:>6}"
+            )
+        lines.append(
+            f"{'total':<62} {files['read'].sum():>8} {files['loaded'].sum():>8} "
+            f"{files['rejected'].sum():>8} {files['empty'].sum():>6}"
+        )
         n_err = len(self.panel.errors())
         if n_err:
             lines.append(f"{n_err} problem(s); each is listed in {self.out_dir / 'issues.csv'}")
@@ -83,7 +92,8 @@ def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
         return False
     current = input_fingerprint(files, raw_dir)
     return all(stored.get(k) == v for k, v in current.items()) and all(
-        (out_dir / f"{t}.parquet").exists() for t in TABLE_FILES)
+        (out_dir / f"{t}.parquet").exists() for t in TABLE_FILES
+    )
 
 
 def ingest(raw_dir: Path, out_dir: Path, force: bool = False) -> IngestResult:
@@ -95,25 +105,40 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False) -> IngestResult:
     panel = build_panel(files, errors="skip")
     out_dir.mkdir(parents=True, exist_ok=True)
     tables: dict[str, pd.DataFrame] = {
-        "parks": panel.parks, "memberships": panel.memberships,
-        "observations": panel.observations, "targets": panel.targets,
+        "parks": panel.parks,
+        "memberships": panel.memberships,
+        "observations": panel.observations,
+        "targets": panel.targets,
         "issues": panel.issues.astype({"row": "Int64"}).astype(
-            {c: "str" for c in ("file", "sheet", "column", "value", "problem", "fix")}),
+            {c: "str" for c in ("file", "sheet", "column", "value", "problem", "fix")}
+        ),
         "files": panel.files,
     }
     for name, frame in tables.items():
-        write_atomic(out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
-    write_atomic(out_dir / "issues.csv",
-                 lambda p: panel.issues.to_csv(p, index=False, encoding="utf-8-sig"))
+        write_atomic(out_dir / f"{name}.parquet", partial(_to_parquet, frame))
+    write_atomic(
+        out_dir / "issues.csv", lambda p: panel.issues.to_csv(p, index=False, encoding="utf-8-sig")
+    )
     summary = {**fingerprint, "rows": {k: len(v) for k, v in tables.items()}}
-    write_atomic(out_dir / MANIFEST, lambda p: p.write_text(
-        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"))
+    write_atomic(
+        out_dir / MANIFEST,
+        lambda p: p.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"),
+    )
     return IngestResult(panel, False, out_dir)
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
 
 
 def read_processed(out_dir: Path) -> Panel:
     """Read a processed folder back into a Panel (no re-validation: it was checked on ingest)."""
     tables = {t: pd.read_parquet(out_dir / f"{t}.parquet") for t in TABLE_FILES}
-    return Panel(parks=tables["parks"], memberships=tables["memberships"],
-                 observations=tables["observations"], targets=tables["targets"],
-                 issues=tables["issues"], files=tables["files"])
+    return Panel(
+        parks=tables["parks"],
+        memberships=tables["memberships"],
+        observations=tables["observations"],
+        targets=tables["targets"],
+        issues=tables["issues"],
+        files=tables["files"],
+    )

@@ -25,45 +25,121 @@ from .values import QUALIFIERS, parse_numbers
 ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity"]
 
 OBSERVATION_COLUMNS = [
-    "park_id", "indicator", "period", "basis", "value", "qualifier", "unit",
-    "value_reported", "unit_reported", "source", "note",
-    "origin_file", "origin_sheet", "origin_row",
+    "park_id",
+    "indicator",
+    "period",
+    "basis",
+    "value",
+    "qualifier",
+    "unit",
+    "value_reported",
+    "unit_reported",
+    "source",
+    "note",
+    "origin_file",
+    "origin_sheet",
+    "origin_row",
 ]
 TARGET_COLUMNS = [
-    "target_id", "park_id", "indicator", "kind", "comparator", "base_period", "base_value",
-    "target_period", "target_value", "unit", "target_value_reported", "unit_reported",
-    "threshold", "threshold_unit", "source", "clause", "note",
-    "origin_file", "origin_sheet", "origin_row",
+    "target_id",
+    "park_id",
+    "indicator",
+    "kind",
+    "comparator",
+    "base_period",
+    "base_value",
+    "target_period",
+    "target_value",
+    "unit",
+    "target_value_reported",
+    "unit_reported",
+    "threshold",
+    "threshold_unit",
+    "source",
+    "clause",
+    "note",
+    "origin_file",
+    "origin_sheet",
+    "origin_row",
 ]
 PARK_COLUMNS = [
-    "park_id", "name_zh", "short_name_zh", "level", "kind", "province", "city", "county",
-    "aliases_zh", "fictional", "source", "note",
+    "park_id",
+    "name_zh",
+    "short_name_zh",
+    "level",
+    "kind",
+    "province",
+    "city",
+    "county",
+    "aliases_zh",
+    "fictional",
+    "source",
+    "note",
 ]
 MEMBERSHIP_COLUMNS = ["group_id", "member_id", "source"]
 
 TARGET_KINDS = (
-    "level", "share", "growth_rate", "multiple", "cumulative", "annual_increment",
+    "level",
+    "share",
+    "growth_rate",
+    "multiple",
+    "cumulative",
+    "annual_increment",
     "count_over_threshold",
 )
 LEVELS = ("national", "provincial", "municipal", "county")
 
 _BASIS_WORDS = {
     **{b: b for b in BASES},
-    "年度": "annual", "全年": "annual", "年": "annual", "year": "annual", "yearly": "annual",
-    "累计": "ytd", "本年累计": "ytd", "年初至今": "ytd", "cumulative": "ytd",
-    "季度": "quarter", "当季": "quarter", "本季": "quarter",
-    "月度": "month", "当月": "month", "本月": "month", "monthly": "month",
-    "时点": "point", "截至": "point", "期末": "point",
+    "年度": "annual",
+    "全年": "annual",
+    "年": "annual",
+    "year": "annual",
+    "yearly": "annual",
+    "累计": "ytd",
+    "本年累计": "ytd",
+    "年初至今": "ytd",
+    "cumulative": "ytd",
+    "季度": "quarter",
+    "当季": "quarter",
+    "本季": "quarter",
+    "月度": "month",
+    "当月": "month",
+    "本月": "month",
+    "monthly": "month",
+    "时点": "point",
+    "截至": "point",
+    "期末": "point",
 }
 _QUALIFIER_WORDS = {
     **{q: q for q in QUALIFIERS},
-    "": None, "精确": "exact", "以上": "at_least", "至少": "at_least", "突破": "at_least",
-    "超": "at_least", "余": "at_least", "以下": "at_most", "至多": "at_most", "不足": "at_most",
-    "约": "approx", "左右": "approx", "approximately": "approx",
+    "": None,
+    "精确": "exact",
+    "以上": "at_least",
+    "至少": "at_least",
+    "突破": "at_least",
+    "超": "at_least",
+    "余": "at_least",
+    "以下": "at_most",
+    "至多": "at_most",
+    "不足": "at_most",
+    "约": "approx",
+    "左右": "approx",
+    "approximately": "approx",
 }
 _COMPARATORS = {
-    ">=": ">=", "≥": ">=", "=>": ">=", "不低于": ">=", "以上": ">=", "至少": ">=",
-    "<=": "<=", "≤": "<=", "=<": "<=", "不超过": "<=", "以下": "<=", "以内": "<=",
+    ">=": ">=",
+    "≥": ">=",
+    "=>": ">=",
+    "不低于": ">=",
+    "以上": ">=",
+    "至少": ">=",
+    "<=": "<=",
+    "≤": "<=",
+    "=<": "<=",
+    "不超过": "<=",
+    "以下": "<=",
+    "以内": "<=",
 }
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _BASIS_NEEDS = {"annual": "year", "quarter": "quarter", "month": "month", "ytd": "month"}
@@ -116,16 +192,20 @@ class _Collector:
                 return x.to_numpy()[mask]
             return np.full(int(mask.sum()), x)
 
-        self.parts.append(pd.DataFrame({
-            "file": self._origin("origin_file", mask),
-            "sheet": self._origin("origin_sheet", mask),
-            "row": self._origin("origin_row", mask),
-            "column": col,
-            "value": _texts_at(values, mask),
-            "problem": pick(problem),
-            "fix": pick(fix),
-            "severity": severity,
-        }))
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "file": self._origin("origin_file", mask),
+                    "sheet": self._origin("origin_sheet", mask),
+                    "row": self._origin("origin_row", mask),
+                    "column": col,
+                    "value": _texts_at(values, mask),
+                    "problem": pick(problem),
+                    "fix": pick(fix),
+                    "severity": severity,
+                }
+            )
+        )
         if severity == "error":
             self.bad |= mask
 
@@ -142,7 +222,7 @@ def _texts_at(values: pd.Series | None, mask: np.ndarray) -> np.ndarray:
     if values is None:
         return np.full(int(mask.sum()), None)
     picked = values[mask]
-    return np.where(picked.isna(), None, picked.astype(str)).astype(object)
+    return np.array([None if pd.isna(v) else str(v) for v in picked], dtype=object)
 
 
 def _text(raw: pd.DataFrame, column: str) -> pd.Series:
@@ -185,11 +265,19 @@ def require_columns(raw: pd.DataFrame, required: tuple[str, ...], what: str) -> 
     sheet = raw["origin_sheet"].iloc[0] if "origin_sheet" in raw.columns and len(raw) else None
     present = [c for c in raw.columns if not str(c).startswith("origin_")]
     return pd.DataFrame(
-        [{
-            "file": file, "sheet": sheet, "row": None, "column": c, "value": None,
-            "problem": f"the {what} table has no column {c!r} (columns found: {present})",
-            "fix": f"add a {c!r} column (see docs/data-contract.md)", "severity": "error",
-        } for c in missing],
+        [
+            {
+                "file": file,
+                "sheet": sheet,
+                "row": None,
+                "column": c,
+                "value": None,
+                "problem": f"the {what} table has no column {c!r} (columns found: {present})",
+                "fix": f"add a {c!r} column (see docs/data-contract.md)",
+                "severity": "error",
+            }
+            for c in missing
+        ],
         columns=ISSUE_COLUMNS,
     )
 
@@ -197,16 +285,22 @@ def require_columns(raw: pd.DataFrame, required: tuple[str, ...], what: str) -> 
 # --- shared resolvers -------------------------------------------------------------------------
 
 
-def _resolve_parks(col: _Collector, names: pd.Series, registry: ParkRegistry,
-                   column: str = "park_id") -> pd.Series:
+def _resolve_parks(
+    col: _Collector, names: pd.Series, registry: ParkRegistry, column: str = "park_id"
+) -> pd.Series:
     ids = _map_distinct(names, registry.resolve)
     unknown = ids.isna() & (names != "")
     if unknown.any():
         hints = _map_distinct(names[unknown], lambda n: "; ".join(registry.suggest(n)) or "none")
-        col.flag(unknown, column, "unknown park",
-                 "use a park_id or name from parks.csv (closest known: " + hints.reindex(
-                     names.index, fill_value="") + ") or add the park to parks.csv",
-                 values=names)
+        col.flag(
+            unknown,
+            column,
+            "unknown park",
+            "use a park_id or name from parks.csv (closest known: "
+            + hints.reindex(names.index, fill_value="")
+            + ") or add the park to parks.csv",
+            values=names,
+        )
     col.flag(names == "", column, "no park given", "fill in the park_id (or its Chinese name)")
     return ids
 
@@ -222,25 +316,37 @@ def _resolve_indicator_name(name: str, catalog: Catalog) -> tuple[str | None, st
     return (code, normalize_unit(units[0]) if units else None) if code else (None, None)
 
 
-def _resolve_indicators(col: _Collector, names: pd.Series, catalog: Catalog) -> tuple[pd.Series, pd.Series]:
+def _resolve_indicators(
+    col: _Collector, names: pd.Series, catalog: Catalog
+) -> tuple[pd.Series, pd.Series]:
     codes = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog)[0])
     units_in_name = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog)[1])
     unknown = codes.isna() & (names != "")
     if unknown.any():
         msgs = _map_distinct(names[unknown], catalog.unknown_message)
-        col.flag(unknown, "indicator", msgs.reindex(names.index, fill_value=""),
-                 "use a code or Chinese name from the catalog (`parkdata catalog`), or add the "
-                 "indicator to catalog.yaml", values=names)
+        col.flag(
+            unknown,
+            "indicator",
+            msgs.reindex(names.index, fill_value=""),
+            "use a code or Chinese name from the catalog (`parkdata catalog`), or add the "
+            "indicator to catalog.yaml",
+            values=names,
+        )
     col.flag(names == "", "indicator", "no indicator given", "fill in the indicator")
     return codes, units_in_name
 
 
-def _parse_periods(col: _Collector, texts: pd.Series, column: str,
-                   required: bool = True) -> tuple[pd.Series, pd.Series]:
+def _parse_periods(
+    col: _Collector, texts: pd.Series, column: str, required: bool = True
+) -> tuple[pd.Series, pd.Series]:
     parsed = _map_distinct(texts, parse_period)
     bad = parsed.isna() & (texts != "")
-    col.flag(bad, column, "not a period",
-             "write 2021 (year), 2021Q3 (quarter), 2021-09 (month) or 2021年1-9月")
+    col.flag(
+        bad,
+        column,
+        "not a period",
+        "write 2021 (year), 2021Q3 (quarter), 2021-09 (month) or 2021年1-9月",
+    )
     if required:
         col.flag(texts == "", column, "no period given", "fill in the period, e.g. 2021")
     codes = _map_distinct(texts, lambda t: getattr(parse_period(t), "code", None))
@@ -248,9 +354,11 @@ def _parse_periods(col: _Collector, texts: pd.Series, column: str,
     return codes, hints
 
 
-def _factors(col: _Collector, units: pd.Series, codes: pd.Series, catalog: Catalog,
-             column: str = "unit") -> pd.Series:
+def _factors(
+    col: _Collector, units: pd.Series, codes: pd.Series, catalog: Catalog, column: str = "unit"
+) -> pd.Series:
     """Conversion factor per row from the reported unit to the indicator's canonical unit."""
+
     def factor(unit: object, code: object) -> object:
         if not unit or not isinstance(code, str) or code not in catalog:
             return np.nan
@@ -262,9 +370,13 @@ def _factors(col: _Collector, units: pd.Series, codes: pd.Series, catalog: Catal
     result = _map_pairs(units, codes, factor)
     failed = _map_pairs(units, codes, lambda u, c: isinstance(factor(u, c), str)).astype(bool)
     if failed.any():
-        col.flag(failed, column, result.where(failed, "").astype(str),
-                 "give the unit the number was reported in "
-                 "(亿元, 万元, 平方公里, 亩, %, 家 …) matching what the indicator measures")
+        col.flag(
+            failed,
+            column,
+            result.where(failed, "").astype(str),
+            "give the unit the number was reported in "
+            "(亿元, 万元, 平方公里, 亩, %, 家 …) matching what the indicator measures",
+        )
     return pd.to_numeric(result.where(~failed), errors="coerce")
 
 
@@ -285,8 +397,12 @@ def normalize_observations(
 
     parsed = parse_numbers(raw["value"])
     empty = parsed["value"].isna() & parsed["error"].isna()
-    col.flag(parsed["error"].notna(), "value", "not a number",
-             "write a plain number such as 1234.5 (约, 突破, 余, 以上 and % are understood)")
+    col.flag(
+        parsed["error"].notna(),
+        "value",
+        "not a number",
+        "write a plain number such as 1234.5 (约, 突破, 余, 以上 and % are understood)",
+    )
 
     park_ids = _resolve_parks(col, _text(raw, "park_id"), registry)
     codes, units_in_name = _resolve_indicators(col, _text(raw, "indicator"), catalog)
@@ -298,20 +414,32 @@ def normalize_observations(
     basis = basis.where(basis_text != "", hints)
     shape = _map_distinct(periods, _period_shape)
     basis = basis.where(basis.notna() | (shape != "year"), "annual")
-    col.flag(basis.isna() & periods.notna(), "basis", "basis missing for a sub-annual period",
-             "say whether the number is ytd (本年累计, 1-N月), month (当月) or quarter (当季)",
-             values=_text(raw, "period"))
+    col.flag(
+        basis.isna() & periods.notna(),
+        "basis",
+        "basis missing for a sub-annual period",
+        "say whether the number is ytd (本年累计, 1-N月), month (当月) or quarter (当季)",
+        values=_text(raw, "period"),
+    )
     needs = _map_distinct(basis, lambda b: _BASIS_NEEDS.get(b))
     mismatch = needs.notna() & shape.notna() & (needs != shape)
     if mismatch.any():
-        col.flag(mismatch, "basis", "basis " + basis.where(mismatch, "") + " does not fit period "
-                 + periods.where(mismatch, ""), "annual goes with 2021, quarter with 2021Q3, "
-                 "month and ytd with 2021-09", values=basis_text)
+        col.flag(
+            mismatch,
+            "basis",
+            "basis "
+            + basis.where(mismatch, "")
+            + " does not fit period "
+            + periods.where(mismatch, ""),
+            "annual goes with 2021, quarter with 2021Q3, month and ytd with 2021-09",
+            values=basis_text,
+        )
 
     qual_text = _text(raw, "qualifier")
     qualifier = _map_distinct(qual_text, lambda q: _QUALIFIER_WORDS.get(q.lower(), "?"))
-    col.flag(qualifier == "?", "qualifier", "unknown qualifier",
-             f"use one of {', '.join(QUALIFIERS)}")
+    col.flag(
+        qualifier == "?", "qualifier", "unknown qualifier", f"use one of {', '.join(QUALIFIERS)}"
+    )
     qualifier = qualifier.where(qual_text != "", parsed["qualifier"]).fillna("exact")
 
     unit_text = _map_distinct(_text(raw, "unit"), lambda u: normalize_unit(u) if u else "")
@@ -322,36 +450,61 @@ def normalize_observations(
     implied = implied.where(implied != "", np.where(parsed["percent"], "%", ""))
     clash = (unit_text != "") & (implied != "") & (unit_text != implied)
     if clash.any():
-        col.flag(clash, "unit", "the value says " + implied.where(clash, "")
-                 + " but the unit column says " + unit_text.where(clash, ""),
-                 "make the unit column agree with the value")
+        col.flag(
+            clash,
+            "unit",
+            "the value says "
+            + implied.where(clash, "")
+            + " but the unit column says "
+            + unit_text.where(clash, ""),
+            "make the unit column agree with the value",
+        )
     unit = unit_text.where(unit_text != "", implied)
-    col.flag((unit == "") & ~empty, "unit", "no unit given",
-             "add the unit the number was reported in, e.g. 亿元")
+    col.flag(
+        (unit == "") & ~empty,
+        "unit",
+        "no unit given",
+        "add the unit the number was reported in, e.g. 亿元",
+    )
     factors = _factors(col, unit, codes, catalog)
 
     source = _text(raw, "source")
     no_source = source == ""
     if no_source.any():  # the file itself is then the source: file / sheet / row
         sub = raw[no_source]
-        where = sub["origin_file"].astype(str) + np.where(
-            sub["origin_sheet"].notna(), " / " + sub["origin_sheet"].astype(str), "") + \
-            " / row " + sub["origin_row"].astype(str)
+        where = (
+            sub["origin_file"].astype(str)
+            + np.where(sub["origin_sheet"].notna(), " / " + sub["origin_sheet"].astype(str), "")
+            + " / row "
+            + sub["origin_row"].astype(str)
+        )
         source = source.where(~no_source, where)
 
     keep = ~col.bad & ~empty.to_numpy()
-    out = pd.DataFrame({
-        "park_id": park_ids, "indicator": codes, "period": periods, "basis": basis,
-        "value": round_significant(parsed["value"] * factors), "qualifier": qualifier,
-        "unit": _map_distinct(codes, lambda c: catalog[c].unit if c in catalog else None),
-        "value_reported": parsed["value"], "unit_reported": unit, "source": source,
-        "note": _text(raw, "note"),
-        "origin_file": raw["origin_file"], "origin_sheet": raw["origin_sheet"],
-        "origin_row": raw["origin_row"],
-    })[keep]
+    out = pd.DataFrame(
+        {
+            "park_id": park_ids,
+            "indicator": codes,
+            "period": periods,
+            "basis": basis,
+            "value": round_significant(parsed["value"] * factors),
+            "qualifier": qualifier,
+            "unit": _map_distinct(codes, lambda c: catalog[c].unit if c in catalog else None),
+            "value_reported": parsed["value"],
+            "unit_reported": unit,
+            "source": source,
+            "note": _text(raw, "note"),
+            "origin_file": raw["origin_file"],
+            "origin_sheet": raw["origin_sheet"],
+            "origin_row": raw["origin_row"],
+        }
+    )[keep]
     out, dup_issues = _check_duplicates(out)
-    issues = pd.concat([i for i in (col.issues(), dup_issues) if len(i)], ignore_index=True) \
-        if len(dup_issues) else col.issues()
+    issues = (
+        pd.concat([i for i in (col.issues(), dup_issues) if len(i)], ignore_index=True)
+        if len(dup_issues)
+        else col.issues()
+    )
     return out.reset_index(drop=True)[OBSERVATION_COLUMNS], issues
 
 
@@ -360,16 +513,24 @@ OBS_KEY = ["park_id", "indicator", "period", "basis"]
 
 def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop exact repeats; reject conflicting exact values for the same key, naming every row."""
-    same = obs.duplicated(OBS_KEY + ["value", "qualifier", "source"], keep="first")
+    same = obs.duplicated([*OBS_KEY, "value", "qualifier", "source"], keep="first")
     issues = []
     if same.any():
         rep = obs[same]
-        issues.append(pd.DataFrame({
-            "file": rep["origin_file"], "sheet": rep["origin_sheet"], "row": rep["origin_row"],
-            "column": None, "value": rep["value_reported"].astype(str),
-            "problem": "the same observation appears twice", "fix": "delete the repeated row",
-            "severity": "warning",
-        }))
+        issues.append(
+            pd.DataFrame(
+                {
+                    "file": rep["origin_file"],
+                    "sheet": rep["origin_sheet"],
+                    "row": rep["origin_row"],
+                    "column": None,
+                    "value": rep["value_reported"].astype(str),
+                    "problem": "the same observation appears twice",
+                    "fix": "delete the repeated row",
+                    "severity": "warning",
+                }
+            )
+        )
         obs = obs[~same]
     exact = obs[obs["qualifier"] == "exact"]
     dup = exact[exact.duplicated(OBS_KEY, keep=False)]
@@ -378,31 +539,64 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         scale = dup.groupby(OBS_KEY, sort=False)["value"].transform(lambda v: v.abs().max())
         conflicting = dup[spread > 1e-9 * scale.clip(lower=1)]
         if len(conflicting):
-            where = (conflicting["origin_file"].astype(str) + " row "
-                     + conflicting["origin_row"].astype(str) + " ("
-                     + conflicting["value_reported"].astype(str) + " "
-                     + conflicting["unit_reported"].astype(str) + ")")
+            where = (
+                conflicting["origin_file"].astype(str)
+                + " row "
+                + conflicting["origin_row"].astype(str)
+                + " ("
+                + conflicting["value_reported"].astype(str)
+                + " "
+                + conflicting["unit_reported"].astype(str)
+                + ")"
+            )
             listing = where.groupby([conflicting[k] for k in OBS_KEY], sort=False).transform(
-                lambda s: "; ".join(s))
-            issues.append(pd.DataFrame({
-                "file": conflicting["origin_file"], "sheet": conflicting["origin_sheet"],
-                "row": conflicting["origin_row"], "column": "value",
-                "value": conflicting["value_reported"].astype(str),
-                "problem": "conflicting values for " + conflicting["park_id"] + " "
-                + conflicting["indicator"] + " " + conflicting["period"] + ": " + listing,
-                "fix": "keep one of the rows, or tell them apart (a different basis, or a "
-                "qualifier such as approx)", "severity": "error",
-            }))
+                lambda s: "; ".join(s)
+            )
+            issues.append(
+                pd.DataFrame(
+                    {
+                        "file": conflicting["origin_file"],
+                        "sheet": conflicting["origin_sheet"],
+                        "row": conflicting["origin_row"],
+                        "column": "value",
+                        "value": conflicting["value_reported"].astype(str),
+                        "problem": "conflicting values for "
+                        + conflicting["park_id"]
+                        + " "
+                        + conflicting["indicator"]
+                        + " "
+                        + conflicting["period"]
+                        + ": "
+                        + listing,
+                        "fix": "keep one of the rows, or tell them apart (a different basis, or a "
+                        "qualifier such as approx)",
+                        "severity": "error",
+                    }
+                )
+            )
             obs = obs.drop(index=conflicting.index)
-    frame = pd.concat(issues, ignore_index=True)[ISSUE_COLUMNS] if issues else pd.DataFrame(
-        columns=ISSUE_COLUMNS)
+    frame = (
+        pd.concat(issues, ignore_index=True)[ISSUE_COLUMNS]
+        if issues
+        else pd.DataFrame(columns=ISSUE_COLUMNS)
+    )
     return obs, frame
 
 
 # --- targets ----------------------------------------------------------------------------------
 
-TARGET_REQUIRED = ("target_id", "park_id", "indicator", "kind", "comparator", "target_period",
-                   "target_value", "unit", "source", "clause")
+TARGET_REQUIRED = (
+    "target_id",
+    "park_id",
+    "indicator",
+    "kind",
+    "comparator",
+    "target_period",
+    "target_value",
+    "unit",
+    "source",
+    "clause",
+)
 _CONVERTED_KINDS = ("level", "share", "cumulative", "annual_increment")
 _KIND_UNITS = {"growth_rate": "%", "multiple": "倍"}
 
@@ -418,70 +612,122 @@ def normalize_targets(
     col = _Collector(raw)
     ids = _text(raw, "target_id")
     col.flag(ids == "", "target_id", "no target_id", "give every target a unique ASCII id")
-    col.flag(~ids.str.fullmatch(r"[A-Za-z0-9_.\-]+") & (ids != ""), "target_id",
-             "target_id is not ASCII", "use letters, digits, '-', '_' and '.' only")
-    col.flag(ids.duplicated(keep=False) & (ids != ""), "target_id", "target_id used twice",
-             "make every target_id unique")
+    col.flag(
+        ~ids.str.fullmatch(r"[A-Za-z0-9_.\-]+") & (ids != ""),
+        "target_id",
+        "target_id is not ASCII",
+        "use letters, digits, '-', '_' and '.' only",
+    )
+    col.flag(
+        ids.duplicated(keep=False) & (ids != ""),
+        "target_id",
+        "target_id used twice",
+        "make every target_id unique",
+    )
     park_ids = _resolve_parks(col, _text(raw, "park_id"), registry)
     codes, _ = _resolve_indicators(col, _text(raw, "indicator"), catalog)
     kind = _text(raw, "kind").str.lower()
-    col.flag(~kind.isin(TARGET_KINDS), "kind", "unknown target kind",
-             f"use one of {', '.join(TARGET_KINDS)}")
+    col.flag(
+        ~kind.isin(TARGET_KINDS),
+        "kind",
+        "unknown target kind",
+        f"use one of {', '.join(TARGET_KINDS)}",
+    )
     comp_text = _text(raw, "comparator")
     comparator = comp_text.map(_COMPARATORS)
     col.flag(comparator.isna(), "comparator", "unknown comparator", "use >= or <=")
-    target_period, _ = _parse_periods(col, _text(raw, "target_period"), "target_period",
-                                      required=False)
-    col.flag(_text(raw, "target_period") == "", "target_period",
-             "no target period: the target is kept but cannot be assessed",
-             "fill in the year the plan sets, if the source states it", severity="warning")
+    target_period, _ = _parse_periods(
+        col, _text(raw, "target_period"), "target_period", required=False
+    )
+    col.flag(
+        _text(raw, "target_period") == "",
+        "target_period",
+        "no target period: the target is kept but cannot be assessed",
+        "fill in the year the plan sets, if the source states it",
+        severity="warning",
+    )
     base_period, _ = _parse_periods(col, _text(raw, "base_period"), "base_period", required=False)
     needs_base = kind.isin(["growth_rate", "multiple", "cumulative", "annual_increment"])
-    col.flag(needs_base & (_text(raw, "base_period") == "") & (_text(raw, "target_period") != ""),
-             "base_period", "this kind of target counts from a base period",
-             "fill in base_period (e.g. 2019)")
+    col.flag(
+        needs_base & (_text(raw, "base_period") == "") & (_text(raw, "target_period") != ""),
+        "base_period",
+        "this kind of target counts from a base period",
+        "fill in base_period (e.g. 2019)",
+    )
     value = parse_numbers(raw["target_value"])
-    col.flag(value["value"].isna(), "target_value", "target value missing or not a number",
-             "write the number the plan sets, e.g. 800")
+    col.flag(
+        value["value"].isna(),
+        "target_value",
+        "target value missing or not a number",
+        "write the number the plan sets, e.g. 800",
+    )
     base = parse_numbers(raw["base_value"]) if "base_value" in raw.columns else None
     for name in ("source", "clause"):
-        col.flag(_text(raw, name) == "", name, f"no {name}",
-                 "quote the plan: its title in source, the sentence in clause")
+        col.flag(
+            _text(raw, name) == "",
+            name,
+            f"no {name}",
+            "quote the plan: its title in source, the sentence in clause",
+        )
 
     unit = _text(raw, "unit").map(lambda u: normalize_unit(u) if u else "")
     converted = kind.isin(_CONVERTED_KINDS)
     factors = _factors(col, unit.where(converted, ""), codes.where(converted), catalog)
     expected = kind.map(_KIND_UNITS)
-    col.flag(expected.notna() & (unit != expected), "unit",
-             "a " + kind + " target is stated in " + expected.fillna(""),
-             "write growth rates in % and multiples in 倍")
+    col.flag(
+        expected.notna() & (unit != expected),
+        "unit",
+        "a " + kind + " target is stated in " + expected.fillna(""),
+        "write growth rates in % and multiples in 倍",
+    )
     counting = kind == "count_over_threshold"
-    col.flag(counting & ~unit.isin(["个", "家", "户", "项"]), "unit",
-             "a count_over_threshold target counts parks", "write the unit as 个 (or 家)")
+    col.flag(
+        counting & ~unit.isin(["个", "家", "户", "项"]),
+        "unit",
+        "a count_over_threshold target counts parks",
+        "write the unit as 个 (or 家)",
+    )
     thr_unit = _text(raw, "threshold_unit").map(lambda u: normalize_unit(u) if u else "")
     thr = parse_numbers(raw["threshold"]) if "threshold" in raw.columns else None
     thr_value = thr["value"] if thr is not None else pd.Series(np.nan, index=raw.index)
-    col.flag(counting & thr_value.isna(), "threshold", "no threshold for a count target",
-             "fill in threshold and threshold_unit (e.g. 1000 and 亿元)")
-    thr_factor = _factors(col, thr_unit.where(counting, ""), codes.where(counting), catalog,
-                          column="threshold_unit")
+    col.flag(
+        counting & thr_value.isna(),
+        "threshold",
+        "no threshold for a count target",
+        "fill in threshold and threshold_unit (e.g. 1000 and 亿元)",
+    )
+    thr_factor = _factors(
+        col, thr_unit.where(counting, ""), codes.where(counting), catalog, column="threshold_unit"
+    )
     scale = factors.where(converted, 1.0)
-    out = pd.DataFrame({
-        "target_id": ids, "park_id": park_ids, "indicator": codes, "kind": kind,
-        "comparator": comparator, "base_period": base_period,
-        "base_value": round_significant(base["value"] * scale) if base is not None else np.nan,
-        "target_period": target_period, "target_value": round_significant(value["value"] * scale),
-        "unit": np.where(converted, codes.map(lambda c: catalog[c].unit if c in catalog else None),
-                         unit),
-        "target_value_reported": value["value"], "unit_reported": unit,
-        "threshold": round_significant(thr_value * thr_factor.where(counting)),
-        "threshold_unit": np.where(counting, codes.map(
-            lambda c: catalog[c].unit if c in catalog else None), None),
-        "source": _text(raw, "source"), "clause": _text(raw, "clause"),
-        "note": _text(raw, "note"),
-        "origin_file": raw["origin_file"], "origin_sheet": raw["origin_sheet"],
-        "origin_row": raw["origin_row"],
-    })[~col.bad]
+    out = pd.DataFrame(
+        {
+            "target_id": ids,
+            "park_id": park_ids,
+            "indicator": codes,
+            "kind": kind,
+            "comparator": comparator,
+            "base_period": base_period,
+            "base_value": round_significant(base["value"] * scale) if base is not None else np.nan,
+            "target_period": target_period,
+            "target_value": round_significant(value["value"] * scale),
+            "unit": np.where(
+                converted, codes.map(lambda c: catalog[c].unit if c in catalog else None), unit
+            ),
+            "target_value_reported": value["value"],
+            "unit_reported": unit,
+            "threshold": round_significant(thr_value * thr_factor.where(counting)),
+            "threshold_unit": np.where(
+                counting, codes.map(lambda c: catalog[c].unit if c in catalog else None), None
+            ),
+            "source": _text(raw, "source"),
+            "clause": _text(raw, "clause"),
+            "note": _text(raw, "note"),
+            "origin_file": raw["origin_file"],
+            "origin_sheet": raw["origin_sheet"],
+            "origin_row": raw["origin_row"],
+        }
+    )[~col.bad]
     return out.reset_index(drop=True)[TARGET_COLUMNS], col.issues()
 
 
@@ -498,8 +744,12 @@ def normalize_parks(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = raw.reset_index(drop=True)
     col = _Collector(raw)
     ids = _text(raw, "park_id")
-    col.flag(~ids.str.fullmatch(r"[a-z][a-z0-9_]*"), "park_id", "park_id is not an ASCII slug",
-             "use lowercase letters, digits and '_' (e.g. hukou_hitech)")
+    col.flag(
+        ~ids.str.fullmatch(r"[a-z][a-z0-9_]*"),
+        "park_id",
+        "park_id is not an ASCII slug",
+        "use lowercase letters, digits and '_' (e.g. hukou_hitech)",
+    )
     col.flag(ids.duplicated(keep=False), "park_id", "park_id used twice", "make park_id unique")
     for name in ("name_zh", "short_name_zh", "kind", "province", "source"):
         col.flag(_text(raw, name) == "", name, f"no {name}", f"fill in {name}")
@@ -511,7 +761,9 @@ def normalize_parks(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out[~col.bad].reset_index(drop=True), col.issues()
 
 
-def normalize_memberships(raw: pd.DataFrame, parks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def normalize_memberships(
+    raw: pd.DataFrame, parks: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check group memberships against the registry; returns ``(memberships, issues)``."""
     missing = require_columns(raw, tuple(MEMBERSHIP_COLUMNS), "memberships")
     if len(missing):
@@ -521,10 +773,17 @@ def normalize_memberships(raw: pd.DataFrame, parks: pd.DataFrame) -> tuple[pd.Da
     groups = set(parks.loc[parks["kind"] == "group", "park_id"])
     known = set(parks["park_id"])
     group_id, member_id = _text(raw, "group_id"), _text(raw, "member_id")
-    col.flag(~group_id.isin(groups), "group_id", "not a group in parks.csv",
-             "use the park_id of a row whose kind is group")
+    col.flag(
+        ~group_id.isin(groups),
+        "group_id",
+        "not a group in parks.csv",
+        "use the park_id of a row whose kind is group",
+    )
     col.flag(~member_id.isin(known), "member_id", "unknown park", "add the park to parks.csv")
-    col.flag(_text(raw, "source") == "", "source", "no source", "say where the membership is stated")
-    out = pd.DataFrame({"group_id": group_id, "member_id": member_id,
-                        "source": _text(raw, "source")})
+    col.flag(
+        _text(raw, "source") == "", "source", "no source", "say where the membership is stated"
+    )
+    out = pd.DataFrame(
+        {"group_id": group_id, "member_id": member_id, "source": _text(raw, "source")}
+    )
     return out[~col.bad].drop_duplicates().reset_index(drop=True), col.issues()

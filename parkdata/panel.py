@@ -46,8 +46,10 @@ class Panel:
     files: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FILE_REPORT_COLUMNS))
 
     def __repr__(self) -> str:
-        return (f"Panel({len(self.parks)} parks, {len(self.observations)} observations, "
-                f"{len(self.targets)} targets, {len(self.errors())} errors)")
+        return (
+            f"Panel({len(self.parks)} parks, {len(self.observations)} observations, "
+            f"{len(self.targets)} targets, {len(self.errors())} errors)"
+        )
 
     def errors(self) -> pd.DataFrame:
         """Issues that rejected a row (warnings excluded)."""
@@ -60,44 +62,63 @@ class Panel:
     def summary(self) -> pd.DataFrame:
         """One row per park: Chinese name, kind, counts of observations and targets, years covered."""
         obs = self.observations.groupby("park_id").agg(
-            observations=("value", "size"), indicators=("indicator", "nunique"),
-            first=("period", "min"), last=("period", "max"))
+            observations=("value", "size"),
+            indicators=("indicator", "nunique"),
+            first=("period", "min"),
+            last=("period", "max"),
+        )
         tgt = self.targets.groupby("park_id").agg(targets=("target_id", "size"))
         out = self.parks.set_index("park_id")[["short_name_zh", "kind", "level", "fictional"]]
         out = out.join(obs).join(tgt)
         out[["observations", "indicators", "targets"]] = (
-            out[["observations", "indicators", "targets"]].fillna(0).astype(int))
+            out[["observations", "indicators", "targets"]].fillna(0).astype(int)
+        )
         return out.sort_values(["targets", "observations"], ascending=False)
 
     def with_names(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with Chinese park and indicator names added (虚构 marks fictional parks)."""
         parks = self.parks.set_index("park_id")
-        label = parks["short_name_zh"].where(~parks["fictional"], parks["short_name_zh"] + "（虚构）")
+        label = parks["short_name_zh"].where(
+            ~parks["fictional"], parks["short_name_zh"] + "（虚构）"
+        )
         out = frame.copy()
         if "park_id" in out:
-            out.insert(out.columns.get_loc("park_id") + 1, "park_name_zh", out["park_id"].map(label))
+            out.insert(
+                out.columns.get_loc("park_id") + 1, "park_name_zh", out["park_id"].map(label)
+            )
         if "indicator" in out:
             names = {ind.code: ind.name_zh for ind in self.catalog}
-            out.insert(out.columns.get_loc("indicator") + 1, "indicator_name_zh",
-                       out["indicator"].map(names))
+            out.insert(
+                out.columns.get_loc("indicator") + 1,
+                "indicator_name_zh",
+                out["indicator"].map(names),
+            )
         return out
 
 
 def _issue_objects(issues: pd.DataFrame) -> list[Issue]:
     return [
-        Issue(file=str(r.file), sheet=None if pd.isna(r.sheet) else str(r.sheet),
-              row=None if pd.isna(r.row) else int(r.row),
-              column=None if pd.isna(r.column) else str(r.column),
-              value=None if pd.isna(r.value) else str(r.value), problem=str(r.problem),
-              fix=str(r.fix), severity=str(r.severity))
+        Issue(
+            file=str(r.file),
+            sheet=None if pd.isna(r.sheet) else str(r.sheet),
+            row=None if pd.isna(r.row) else int(r.row),
+            column=None if pd.isna(r.column) else str(r.column),
+            value=None if pd.isna(r.value) else str(r.value),
+            problem=str(r.problem),
+            fix=str(r.fix),
+            severity=str(r.severity),
+        )
         for r in issues.itertuples(index=False)
     ]
 
 
 def _concat(frames: Iterable[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True)[list(columns)] if frames else pd.DataFrame(
-        columns=list(columns))
+    return (
+        pd.concat(frames, ignore_index=True)[list(columns)]
+        if frames
+        else pd.DataFrame(columns=list(columns))
+    )
 
 
 def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
@@ -108,16 +129,28 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
     """
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
-    by_table: dict[str, list[Path]] = {t: [] for t in ("parks", "memberships", "targets",
-                                                        "observations", "catalog")}
+    by_table: dict[str, list[Path]] = {
+        t: [] for t in ("parks", "memberships", "targets", "observations", "catalog")
+    }
     issues: list[pd.DataFrame] = []
     report: list[dict[str, object]] = []
     for path in files:
         table = table_of(path)
         if table is None:
-            issues.append(pd.DataFrame([Issue(
-                path.name, None, None, None, f"unknown file type {path.suffix!r}",
-                "give data as .csv, .xlsx or .parquet (and catalogs as .yaml)").as_dict()]))
+            issues.append(
+                pd.DataFrame(
+                    [
+                        Issue(
+                            path.name,
+                            None,
+                            None,
+                            None,
+                            f"unknown file type {path.suffix!r}",
+                            "give data as .csv, .xlsx or .parquet (and catalogs as .yaml)",
+                        ).as_dict()
+                    ]
+                )
+            )
             continue
         by_table[table].append(path)
     catalog = _catalog_with(by_table["catalog"])
@@ -129,29 +162,58 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
                 raw = read_table(path)
             except InputError as exc:
                 issues.append(pd.DataFrame([i.as_dict() for i in exc.issues])[ISSUE_COLUMNS])
-                report.append({"file": str(path), "table": table, "read": 0, "loaded": 0,
-                               "rejected": 0, "empty": 0})
+                report.append(
+                    {
+                        "file": str(path),
+                        "table": table,
+                        "read": 0,
+                        "loaded": 0,
+                        "rejected": 0,
+                        "empty": 0,
+                    }
+                )
                 continue
             clean, found = normalize(raw)  # type: ignore[operator]
             issues.append(found)
             bad = found[found["severity"] == "error"]
-            rejected = bad["row"].nunique() if bad["row"].notna().any() else (
-                len(raw) if len(bad) else 0)
-            report.append({"file": str(path), "table": table, "read": len(raw),
-                           "loaded": len(clean), "rejected": int(rejected),
-                           "empty": max(len(raw) - len(clean) - int(rejected), 0)})
+            rejected = (
+                bad["row"].nunique() if bad["row"].notna().any() else (len(raw) if len(bad) else 0)
+            )
+            report.append(
+                {
+                    "file": str(path),
+                    "table": table,
+                    "read": len(raw),
+                    "loaded": len(clean),
+                    "rejected": int(rejected),
+                    "empty": max(len(raw) - len(clean) - int(rejected), 0),
+                }
+            )
             outs.append(clean)
-        return pd.concat([o for o in outs if len(o)], ignore_index=True) if any(
-            len(o) for o in outs) else pd.DataFrame()
+        return (
+            pd.concat([o for o in outs if len(o)], ignore_index=True)
+            if any(len(o) for o in outs)
+            else pd.DataFrame()
+        )
 
     parks = run("parks", normalize_parks)
     parks = parks if len(parks) else pd.DataFrame(columns=PARK_COLUMNS)
     dup = parks["park_id"].duplicated(keep="first")
     if dup.any():
-        issues.append(pd.DataFrame({
-            "file": "parks", "sheet": None, "row": None, "column": "park_id",
-            "value": parks.loc[dup, "park_id"], "problem": "park_id defined in two files",
-            "fix": "keep one definition of each park", "severity": "error"})[ISSUE_COLUMNS])
+        issues.append(
+            pd.DataFrame(
+                {
+                    "file": "parks",
+                    "sheet": None,
+                    "row": None,
+                    "column": "park_id",
+                    "value": parks.loc[dup, "park_id"],
+                    "problem": "park_id defined in two files",
+                    "fix": "keep one definition of each park",
+                    "severity": "error",
+                }
+            )[ISSUE_COLUMNS]
+        )
         parks = parks[~dup]
     registry = ParkRegistry(parks)
     memberships = run("memberships", lambda raw: normalize_memberships(raw, parks))
@@ -161,10 +223,12 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
     panel = Panel(
         parks=parks.reset_index(drop=True),
         memberships=memberships if len(memberships) else pd.DataFrame(columns=MEMBERSHIP_COLUMNS),
-        observations=observations if len(observations) else pd.DataFrame(
-            columns=OBSERVATION_COLUMNS),
+        observations=observations
+        if len(observations)
+        else pd.DataFrame(columns=OBSERVATION_COLUMNS),
         targets=targets if len(targets) else pd.DataFrame(columns=TARGET_COLUMNS),
-        catalog=catalog, issues=issue_frame,
+        catalog=catalog,
+        issues=issue_frame,
         files=pd.DataFrame(report, columns=FILE_REPORT_COLUMNS),
     )
     if errors == "raise" and len(panel.errors()):
@@ -178,13 +242,20 @@ def _catalog_with(extra_files: Sequence[Path]) -> Catalog:
         return default_catalog()
     base: list[Indicator] = [i for i in default_catalog() if i.growth_of is None]
     for path in extra_files:
-        base += [i for i in read_catalog(path.read_text(encoding="utf-8"), str(path))
-                 if i.growth_of is None]
+        base += [
+            i
+            for i in read_catalog(path.read_text(encoding="utf-8"), str(path))
+            if i.growth_of is None
+        ]
     return Catalog(base)
 
 
-def load(path: str | Path | Sequence[str | Path] | None = None, *, bundled: bool | None = None,
-         errors: str = "raise") -> Panel:
+def load(
+    path: str | Path | Sequence[str | Path] | None = None,
+    *,
+    bundled: bool | None = None,
+    errors: str = "raise",
+) -> Panel:
     """Load a Panel: the bundled real data by default, or your own files or folder.
 
     Your files are read on top of the bundled registry and targets (``bundled=True``, the default
@@ -207,8 +278,9 @@ def load(path: str | Path | Sequence[str | Path] | None = None, *, bundled: bool
     files: list[Path] = []
     for item in items:
         if not item.exists():
-            raise InputError([Issue(str(item), None, None, None, "file or folder not found",
-                                    "check the path")])
+            raise InputError(
+                [Issue(str(item), None, None, None, "file or folder not found", "check the path")]
+            )
         files += raw_files(item)
     if bundled is None or bundled:
         user = {f.resolve() for f in files}

@@ -9,7 +9,9 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 _IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").exists() and (PROJECT_ROOT / "data").is_dir()
 
 #: The bundled raw data: ``data/raw`` in a checkout, a copy inside the package when installed.
-BUNDLED_RAW_DIR = PROJECT_ROOT / "data" / "raw" if _IN_CHECKOUT else PACKAGE_DIR / "_bundled" / "raw"
+BUNDLED_RAW_DIR = (
+    PROJECT_ROOT / "data" / "raw" if _IN_CHECKOUT else PACKAGE_DIR / "_bundled" / "raw"
+)
 #: Where ``parkdata ingest`` writes Parquet by default.
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed" if _IN_CHECKOUT else Path("data") / "processed"
 #: Where reports go.

@@ -21,7 +21,16 @@ ORIGIN_COLUMNS = ("origin_file", "origin_sheet", "origin_row")
 
 # Chinese (and loose English) column headers accepted for the contract's columns.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "park_id": ("park_id", "park", "园区", "园区名称", "开发区", "开发区名称", "园区代码", "单位名称"),
+    "park_id": (
+        "park_id",
+        "park",
+        "园区",
+        "园区名称",
+        "开发区",
+        "开发区名称",
+        "园区代码",
+        "单位名称",
+    ),
     "indicator": ("indicator", "指标", "指标名称", "项目", "指标代码"),
     "period": ("period", "时期", "期间", "时间", "年份", "年度", "统计期", "报告期"),
     "basis": ("basis", "口径", "统计口径", "数据口径"),
@@ -159,8 +168,13 @@ def _find_header(grid: list[list[object]]) -> tuple[int, str | None]:
     """Index of the header row and the layout: ``stat`` (statistics office), ``tidy`` or None."""
     for i, row in enumerate(grid[:30]):
         cells = {_fold(c) for c in row if c is not None}
-        if sum(c in _SYNONYM_LOOKUP for c in cells) >= 3 and cells & {"period", "时期", "value",
-                                                                      "数值", "年份"}:
+        if sum(c in _SYNONYM_LOOKUP for c in cells) >= 3 and cells & {
+            "period",
+            "时期",
+            "value",
+            "数值",
+            "年份",
+        }:
             return i, "tidy"
         if any(_STAT_HEADER.match(c) for c in cells):
             return i, "stat"
@@ -186,15 +200,28 @@ def read_excel(path: Path) -> pd.DataFrame:
             continue
         header_at, layout = _find_header(grid)
         if layout is None:
-            raise InputError([Issue(path.name, None, None, None, f"sheet {ws.title!r} has no "
-                                    "header row with 园区/指标/时期/数值 or 指标名称/本月/本年累计",
-                                    "add a header row, or rename the sheet to start with 说明 "
-                                    "if it holds no data", sheet=ws.title)])
+            raise InputError(
+                [
+                    Issue(
+                        path.name,
+                        None,
+                        None,
+                        None,
+                        f"sheet {ws.title!r} has no "
+                        "header row with 园区/指标/时期/数值 or 指标名称/本月/本年累计",
+                        "add a header row, or rename the sheet to start with 说明 "
+                        "if it holds no data",
+                        sheet=ws.title,
+                    )
+                ]
+            )
         if layout == "stat":
             frames.append(_read_stat_sheet(grid, header_at, path, ws.title))
         else:
-            header = [str(c).strip() if c is not None else f"col{j}" for j, c in
-                      enumerate(grid[header_at])]
+            header = [
+                str(c).strip() if c is not None else f"col{j}"
+                for j, c in enumerate(grid[header_at])
+            ]
             body = [[None if c is None else str(c) for c in r] for r in grid[header_at + 1 :]]
             frame = pd.DataFrame(body, columns=header, dtype="str")
             frame = frame.dropna(how="all")
@@ -215,7 +242,9 @@ _YTD = re.compile(r"累计|1[-—–~至]\d{1,2}月|本年|全年")
 _PERIOD_IN_TEXT = re.compile(
     r"(\d{4})\s*年\s*(?:(1\s*[-—–~至]\s*\d{1,2})\s*月|(\d{1,2})\s*月|([一二三四1-4])\s*季度)?"
 )
-_ENUM_PREFIX = re.compile(r"^(?:[#*]|其中[:：]|[一二三四五六七八九十]+[、.]|\(?[0-9]+[)、.．]|（[0-9一二三四五六七八九十]+）)+")
+_ENUM_PREFIX = re.compile(
+    r"^(?:[#*]|其中[:：]|[一二三四五六七八九十]+[、.]|\(?[0-9]+[)、.．]|（[0-9一二三四五六七八九十]+）)+"
+)
 
 
 def _period_from_text(text: str) -> tuple[str, int | None] | None:
@@ -233,7 +262,9 @@ def _period_from_text(text: str) -> tuple[str, int | None] | None:
     return year, None
 
 
-def _read_stat_sheet(grid: list[list[object]], header_at: int, path: Path, sheet: str) -> pd.DataFrame:
+def _read_stat_sheet(
+    grid: list[list[object]], header_at: int, path: Path, sheet: str
+) -> pd.DataFrame:
     """Tidy rows from a statistics-office sheet: one row per indicator × value column."""
     above = " ".join(str(c) for row in grid[:header_at] for c in row if c is not None)
     header_rows = [header_at]
@@ -241,8 +272,10 @@ def _read_stat_sheet(grid: list[list[object]], header_at: int, path: Path, sheet
         nxt = grid[header_rows[-1] + 1]
         first = nxt[0] if nxt else None
         labels = [c for c in nxt[1:] if isinstance(c, str) and c.strip()]
-        if (first is None or _fold(first) == _fold(grid[header_at][0])) and labels and not any(
-            isinstance(c, (int, float)) for c in nxt[1:]
+        if (
+            (first is None or _fold(first) == _fold(grid[header_at][0]))
+            and labels
+            and not any(isinstance(c, (int, float)) for c in nxt[1:])
         ):
             header_rows.append(header_rows[-1] + 1)
         else:
@@ -274,8 +307,11 @@ def _read_stat_sheet(grid: list[list[object]], header_at: int, path: Path, sheet
                 continue
             if str(row[j]).strip() == "":
                 continue
-            rows.append(_stat_cell(indicator, unit, header, row[j], period, park_text,
-                                   r + 1, j, sheet, path))
+            rows.append(
+                _stat_cell(
+                    indicator, unit, header, row[j], period, park_text, r + 1, j, sheet, path
+                )
+            )
     frame = pd.DataFrame(rows)
     return frame.dropna(subset=["indicator"]) if len(frame) else frame
 
@@ -286,13 +322,20 @@ def _park_from_text(text: str) -> str | None:
 
 
 def _stat_cell(
-    indicator: str, unit: object, header: str, value: object,
-    period: tuple[str, int | None] | None, park_text: str | None,
-    excel_row: int, col: int, sheet: str, path: Path,
+    indicator: str,
+    unit: object,
+    header: str,
+    value: object,
+    period: tuple[str, int | None] | None,
+    park_text: str | None,
+    excel_row: int,
+    col: int,
+    sheet: str,
+    path: Path,
 ) -> dict[str, object]:
     from openpyxl.utils import get_column_letter
 
-    year, month = (period if period else (None, None))
+    year, month = period if period else (None, None)
     code: str | None = indicator
     unit_text = None if unit is None else str(unit)
     prior = bool(_PRIOR.search(header))
@@ -340,7 +383,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if suffix in (".xlsx", ".xlsm"):
         return read_excel(path)
     if suffix == ".xls":
-        raise InputError([_file_issue(path, "old .xls workbooks are not read",
-                                      "open it in Excel or WPS and save as .xlsx")])
-    raise InputError([_file_issue(path, f"unknown file type {suffix!r}",
-                                  "use .csv, .xlsx or .parquet")])
+        raise InputError(
+            [
+                _file_issue(
+                    path,
+                    "old .xls workbooks are not read",
+                    "open it in Excel or WPS and save as .xlsx",
+                )
+            ]
+        )
+    raise InputError(
+        [_file_issue(path, f"unknown file type {suffix!r}", "use .csv, .xlsx or .parquet")]
+    )

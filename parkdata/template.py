@@ -31,8 +31,9 @@ _INSTRUCTIONS = (
 )
 
 
-def write_template(path: Path, catalog: Catalog | None = None,
-                   parks: pd.DataFrame | None = None) -> Path:
+def write_template(
+    path: Path, catalog: Catalog | None = None, parks: pd.DataFrame | None = None
+) -> Path:
     """Write the fill-in workbook to ``path`` (atomically) and return the path."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

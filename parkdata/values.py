@@ -17,7 +17,25 @@ import pandas as pd
 QUALIFIERS = ("exact", "at_least", "at_most", "approx")
 
 MISSING_TOKENS = frozenset(
-    {"", "-", "--", "—", "——", "–", "─", "/", "…", "...", "nan", "na", "n/a", "null", "none", "无", "空"}
+    {
+        "",
+        "-",
+        "--",
+        "—",
+        "——",
+        "–",
+        "─",
+        "/",
+        "…",
+        "...",
+        "nan",
+        "na",
+        "n/a",
+        "null",
+        "none",
+        "无",
+        "空",
+    }
 )
 
 _PREFIXES: tuple[tuple[str, str], ...] = (

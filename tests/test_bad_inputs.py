@@ -11,8 +11,13 @@ import parkdata as pkd
 # file, row (None: the whole file), column, words the problem must contain, words of the fix
 CASES = [
     ("obs_unknown_park.csv", 3, "park_id", "unknown park", "测试园区"),
-    ("obs_unknown_indicator.csv", 3, "indicator", "closest known: 主营收入 (main_business_revenue)",
-     "catalog"),
+    (
+        "obs_unknown_indicator.csv",
+        3,
+        "indicator",
+        "closest known: 主营收入 (main_business_revenue)",
+        "catalog",
+    ),
     ("obs_bad_number.csv", 3, "value", "not a number", "plain number"),
     ("obs_bad_period.csv", 3, "period", "not a period", "2021Q3"),
     ("obs_missing_basis.csv", 3, "basis", "basis missing for a sub-annual period", "本年累计"),
@@ -23,8 +28,13 @@ CASES = [
     ("obs_percent_clash.csv", 3, "unit", "the value says % but the unit column says 亿元", "agree"),
     ("obs_missing_unit.csv", 3, "unit", "no unit given", "亿元"),
     ("obs_missing_column.csv", None, "value", "has no column 'value'", "add a 'value' column"),
-    ("obs_conflict.csv", 2, "value", "obs_conflict.csv row 2 (100.0 亿元); obs_conflict.csv row 3",
-     "keep one"),
+    (
+        "obs_conflict.csv",
+        2,
+        "value",
+        "obs_conflict.csv row 2 (100.0 亿元); obs_conflict.csv row 3",
+        "keep one",
+    ),
     ("obs_unknown_qualifier.csv", 2, "qualifier", "unknown qualifier", "at_least"),
     ("obs_no_park.csv", 3, "park_id", "no park given", "park_id"),
     ("obs_empty.csv", None, None, "not a readable CSV", "check"),
@@ -57,16 +67,18 @@ def test_corpus_has_at_least_twenty_cases_and_every_file_is_covered() -> None:
     assert files == {c[0] for c in CASES}
 
 
-@pytest.mark.parametrize(("name", "row", "column", "problem", "fix"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_bad_input_is_named_precisely(name: str, row: int | None, column: str | None,
-                                      problem: str, fix: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "row", "column", "problem", "fix"), CASES, ids=[c[0] for c in CASES]
+)
+def test_bad_input_is_named_precisely(
+    name: str, row: int | None, column: str | None, problem: str, fix: str
+) -> None:
     issues = _issues(name)
     match = issues[issues["problem"].str.contains(problem, regex=False)]
     assert len(match), f"no issue containing {problem!r}; got {issues['problem'].tolist()}"
     hit = match.iloc[0]
-    assert (pd.isna(hit["row"]) if row is None else int(hit["row"]) == row)
-    assert (pd.isna(hit["column"]) if column is None else hit["column"] == column)
+    assert pd.isna(hit["row"]) if row is None else int(hit["row"]) == row
+    assert pd.isna(hit["column"]) if column is None else hit["column"] == column
     assert fix in hit["fix"]
 
 

@@ -34,7 +34,8 @@ def test_growth_variants_are_percent_and_point_to_their_level(catalog: Catalog) 
 def test_every_formula_uses_known_codes_and_convertible_units(catalog: Catalog) -> None:
     derived = [i for i in catalog if i.formula]
     assert {"tax_per_mu", "investment_intensity", "leading_industry_share"} <= {
-        i.code for i in derived}
+        i.code for i in derived
+    }
     for ind in derived:
         for code, unit in ind.formula_units.items():
             conversion_factor(catalog[code].unit, unit)
@@ -43,8 +44,13 @@ def test_every_formula_uses_known_codes_and_convertible_units(catalog: Catalog) 
 def test_formula_evaluates_per_mu_tax() -> None:
     # 亩均税收: 30 亿元 of tax on 10 000 亩 = 300 000 万元 / 10 000 亩 = 30 万元/亩
     tax = 30 * conversion_factor("亿元", "万元")
-    assert evaluate_formula("tax_revenue / industrial_land_area",
-                            {"tax_revenue": tax, "industrial_land_area": 10000.0}) == 30.0
+    assert (
+        evaluate_formula(
+            "tax_revenue / industrial_land_area",
+            {"tax_revenue": tax, "industrial_land_area": 10000.0},
+        )
+        == 30.0
+    )
 
 
 def test_formula_division_by_zero_is_missing_not_infinite() -> None:
@@ -53,23 +59,28 @@ def test_formula_division_by_zero_is_missing_not_infinite() -> None:
     assert math.isnan(evaluate_formula("a / b", {"a": 1.0, "b": 0.0}))
 
 
-@pytest.mark.parametrize("formula", ["__import__('os').system('true')", "a.b", "a ** 2",
-                                     "f(a)", "'x'", "a if b else c"])
+@pytest.mark.parametrize(
+    "formula", ["__import__('os').system('true')", "a.b", "a ** 2", "f(a)", "'x'", "a if b else c"]
+)
 def test_formula_refuses_anything_but_arithmetic(formula: str) -> None:
     with pytest.raises(pkd.FormulaError):
         formula_inputs(formula)
 
 
 def test_malformed_catalog_entry_names_entry_and_field() -> None:
-    bad = "indicators:\n  - code: x\n    name_zh: 甲\n    name_en: X\n    unit: 斤\n" \
-          "    kind: flow\n    description: d\n"
+    bad = (
+        "indicators:\n  - code: x\n    name_zh: 甲\n    name_en: X\n    unit: 斤\n"
+        "    kind: flow\n    description: d\n"
+    )
     with pytest.raises(pkd.CatalogError, match=r"indicator x: unit"):
         read_catalog(bad)
 
 
 def test_name_claimed_twice_is_refused() -> None:
-    text = ("indicators:\n"
-            "  - {code: a, name_zh: 甲, name_en: A, unit: 亿元, kind: flow, description: d}\n"
-            "  - {code: b, name_zh: 甲, name_en: B, unit: 亿元, kind: flow, description: d}\n")
+    text = (
+        "indicators:\n"
+        "  - {code: a, name_zh: 甲, name_en: A, unit: 亿元, kind: flow, description: d}\n"
+        "  - {code: b, name_zh: 甲, name_en: B, unit: 亿元, kind: flow, description: d}\n"
+    )
     with pytest.raises(pkd.CatalogError, match="claimed by both"):
         read_catalog(text)

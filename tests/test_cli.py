@@ -41,13 +41,44 @@ def test_template_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     book = load_workbook(path)
     assert book.sheetnames[0] == "观测数据"
     sheet = book["观测数据"]
-    assert [c.value for c in sheet[1]] == ["园区", "指标", "时期", "口径", "数值", "单位", "限定",
-                                          "来源", "备注"]
+    assert [c.value for c in sheet[1]] == [
+        "园区",
+        "指标",
+        "时期",
+        "口径",
+        "数值",
+        "单位",
+        "限定",
+        "来源",
+        "备注",
+    ]
     assert len(sheet.data_validations.dataValidation) == 4
-    sheet.append(["湖口高新园区", "主营业务收入", "2021-09", "本年累计", "612.4", "亿元", "精确",
-                  "县统计局月报 2021年9月", None])
-    sheet.append(["湖口高新园区", "亩均税收", "2021", "全年", "突破20", "万元/亩", None, "县统计局年报",
-                  None])
+    sheet.append(
+        [
+            "湖口高新园区",
+            "主营业务收入",
+            "2021-09",
+            "本年累计",
+            "612.4",
+            "亿元",
+            "精确",
+            "县统计局月报 2021年9月",
+            None,
+        ]
+    )
+    sheet.append(
+        [
+            "湖口高新园区",
+            "亩均税收",
+            "2021",
+            "全年",
+            "突破20",
+            "万元/亩",
+            None,
+            "县统计局年报",
+            None,
+        ]
+    )
     book.save(path)
     panel = pkd.load(path)
     obs = panel.observations[panel.observations["origin_file"] == "template.xlsx"]
@@ -57,8 +88,9 @@ def test_template_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     ]
 
 
-def test_demo_universe_is_fictional_everywhere(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_universe_is_fictional_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo", "--parks", "3", "--years", "2015-2024", "--out", str(tmp_path)]) == 0
     panel = pkd.load(tmp_path, bundled=False)
     assert panel.parks["fictional"].all()

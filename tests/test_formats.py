@@ -48,7 +48,8 @@ def test_stats_sheet_rows_trace_to_sheet_row_and_column() -> None:
     panel = pkd.load([FORMATS / "parks.csv", FORMATS / "stats_office.xlsx"])
     obs = panel.observations.query(
         "park_id == 'test_park' and indicator == 'main_business_revenue' and basis == 'ytd' "
-        "and period == '2021-09'")
+        "and period == '2021-09'"
+    )
     row = obs.iloc[0]
     assert row["origin_sheet"] == "2021年1-9月"
     assert row["origin_row"] == 5
@@ -57,9 +58,12 @@ def test_stats_sheet_rows_trace_to_sheet_row_and_column() -> None:
 
 def test_wide_table_melts_to_long(tmp_path: Path) -> None:
     wide = tmp_path / "observations_wide.csv"
-    wide.write_text("园区,指标,单位,2019年,2020年,2021年\n"
-                    "测试园区,主营业务收入,亿元,300,\"1,234.5\",—\n"
-                    "测试园区,规上工业企业数,家,100,约120,突破130\n", encoding="utf-8")
+    wide.write_text(
+        "园区,指标,单位,2019年,2020年,2021年\n"
+        '测试园区,主营业务收入,亿元,300,"1,234.5",—\n'
+        "测试园区,规上工业企业数,家,100,约120,突破130\n",
+        encoding="utf-8",
+    )
     panel = pkd.load([FORMATS / "parks.csv", wide])
     obs = panel.observations.query("park_id == 'test_park'").set_index(["indicator", "period"])
     assert obs.loc[("main_business_revenue", "2020"), "value"] == 1234.5

@@ -21,14 +21,20 @@ def raw_copy(tmp_path: Path) -> Path:
     return raw
 
 
-def test_ingest_writes_parquet_and_manifest_and_reruns_do_nothing(raw_copy: Path,
-                                                                  tmp_path: Path) -> None:
+def test_ingest_writes_parquet_and_manifest_and_reruns_do_nothing(
+    raw_copy: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "processed"
     before = {p: file_hash(p) for p in raw_files(raw_copy)}
     first = ingest(raw_copy, out)
     assert not first.skipped
-    assert {p.name for p in out.iterdir()} >= {"observations.parquet", "targets.parquet",
-                                               "parks.parquet", MANIFEST, "issues.csv"}
+    assert {p.name for p in out.iterdir()} >= {
+        "observations.parquet",
+        "targets.parquet",
+        "parks.parquet",
+        MANIFEST,
+        "issues.csv",
+    }
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     stamp = (out / "observations.parquet").stat().st_mtime_ns
     second = ingest(raw_copy, out)
@@ -41,9 +47,11 @@ def test_a_changed_input_triggers_a_rebuild(raw_copy: Path, tmp_path: Path) -> N
     out = tmp_path / "processed"
     ingest(raw_copy, out)
     extra = raw_copy / "observations_extra.csv"
-    extra.write_text("park_id,indicator,period,basis,value,unit,source\n"
-                     "hukou_hitech,主营业务收入,2023,annual,约900,亿元,虚构测试行\n",
-                     encoding="utf-8")
+    extra.write_text(
+        "park_id,indicator,period,basis,value,unit,source\n"
+        "hukou_hitech,主营业务收入,2023,annual,约900,亿元,虚构测试行\n",
+        encoding="utf-8",
+    )
     assert not is_up_to_date(raw_copy, out)
     result = ingest(raw_copy, out)
     assert not result.skipped
@@ -58,8 +66,10 @@ def test_processed_folder_reads_back_as_the_same_panel(raw_copy: Path, tmp_path:
     again = pkd.load(out)
     fresh = pkd.load()
     pd.testing.assert_frame_equal(
-        again.targets.reset_index(drop=True), fresh.targets.reset_index(drop=True),
-        check_dtype=False)
+        again.targets.reset_index(drop=True),
+        fresh.targets.reset_index(drop=True),
+        check_dtype=False,
+    )
     assert len(again.observations) == len(fresh.observations)
     assert read_processed(out).parks["park_id"].tolist() == fresh.parks["park_id"].tolist()
 
@@ -67,7 +77,9 @@ def test_processed_folder_reads_back_as_the_same_panel(raw_copy: Path, tmp_path:
 def test_rejected_rows_are_listed_not_lost(raw_copy: Path, tmp_path: Path) -> None:
     (raw_copy / "observations_bad.csv").write_text(
         "park_id,indicator,period,basis,value,unit,source\n"
-        "hukou_hitech,主营业务收入,2023,annual,12..5,亿元,虚构测试行\n", encoding="utf-8")
+        "hukou_hitech,主营业务收入,2023,annual,12..5,亿元,虚构测试行\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "processed"
     result = ingest(raw_copy, out)
     issues = pd.read_csv(out / "issues.csv", encoding="utf-8-sig")

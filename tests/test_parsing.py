@@ -125,8 +125,11 @@ def test_units_of_different_things_do_not_convert() -> None:
         conversion_factor("斤", "亿元")
 
 
-@given(st.sampled_from(["元", "万元", "亿元", "万亿元"]), st.sampled_from(["元", "万元", "亿元"]),
-       st.floats(min_value=1e-3, max_value=1e9))
+@given(
+    st.sampled_from(["元", "万元", "亿元", "万亿元"]),
+    st.sampled_from(["元", "万元", "亿元"]),
+    st.floats(min_value=1e-3, max_value=1e9),
+)
 def test_conversion_round_trip(a: str, b: str, x: float) -> None:
     there = x * conversion_factor(a, b)
     assert there * conversion_factor(b, a) == pytest.approx(x, rel=1e-12)

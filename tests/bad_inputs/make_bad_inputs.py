@@ -12,8 +12,10 @@ from pathlib import Path
 HERE = Path(__file__).parent
 OBS = "park_id,indicator,period,basis,value,unit,source\n"
 GOOD = "测试园区,主营业务收入,2021,annual,100,亿元,虚构测试\n"
-TGT = ("target_id,park_id,indicator,kind,comparator,base_period,base_value,target_period,"
-       "target_value,unit,threshold,threshold_unit,source,clause\n")
+TGT = (
+    "target_id,park_id,indicator,kind,comparator,base_period,base_value,target_period,"
+    "target_value,unit,threshold,threshold_unit,source,clause\n"
+)
 TGOOD = "t-01,测试园区,主营业务收入,level,>=,,,2022,800,亿元,,,虚构规划,到2022年主营业务收入突破800亿元\n"
 PARKS = "park_id,name_zh,short_name_zh,level,kind,province,source\n"
 
@@ -26,7 +28,9 @@ TEXT_CASES: dict[str, str] = {
     "obs_basis_mismatch.csv": OBS + GOOD + "测试园区,主营业务收入,2020,quarter,90,亿元,虚构测试\n",
     "obs_unknown_basis.csv": OBS + GOOD + "测试园区,主营业务收入,2021-09,weekly,90,亿元,虚构测试\n",
     "obs_unknown_unit.csv": OBS + GOOD + "测试园区,主营业务收入,2020,annual,90,斤,虚构测试\n",
-    "obs_wrong_dimension.csv": OBS + GOOD + "测试园区,主营业务收入,2020,annual,90,平方公里,虚构测试\n",
+    "obs_wrong_dimension.csv": OBS
+    + GOOD
+    + "测试园区,主营业务收入,2020,annual,90,平方公里,虚构测试\n",
     "obs_percent_clash.csv": OBS + GOOD + "测试园区,主营业务收入,2020,annual,12%,亿元,虚构测试\n",
     "obs_missing_unit.csv": OBS + GOOD + "测试园区,主营业务收入,2020,annual,90,,虚构测试\n",
     "obs_missing_column.csv": "park_id,indicator,period,unit\n测试园区,主营业务收入,2021,亿元\n",
@@ -38,15 +42,28 @@ TEXT_CASES: dict[str, str] = {
     "obs_unknown_type.json": '{"park_id": "test_park"}\n',
     "obs_old_format.xls": "not really an old workbook\n",
     "obs_damaged.xlsx": "PK this is not a zip archive\n",
-    "targets_bad_kind.csv": TGT + TGOOD + "t-02,测试园区,主营业务收入,doubling,>=,2019,,2022,2,倍,,,虚构规划,三年倍增\n",
-    "targets_bad_comparator.csv": TGT + TGOOD + "t-02,测试园区,主营业务收入,level,==,,,2025,900,亿元,,,虚构规划,到2025年900亿元\n",
-    "targets_growth_unit.csv": TGT + TGOOD + "t-02,测试园区,主营业务收入,growth_rate,>=,2020,,2025,20,亿元,,,虚构规划,年均增长20%\n",
+    "targets_bad_kind.csv": TGT
+    + TGOOD
+    + "t-02,测试园区,主营业务收入,doubling,>=,2019,,2022,2,倍,,,虚构规划,三年倍增\n",
+    "targets_bad_comparator.csv": TGT
+    + TGOOD
+    + "t-02,测试园区,主营业务收入,level,==,,,2025,900,亿元,,,虚构规划,到2025年900亿元\n",
+    "targets_growth_unit.csv": TGT
+    + TGOOD
+    + "t-02,测试园区,主营业务收入,growth_rate,>=,2020,,2025,20,亿元,,,虚构规划,年均增长20%\n",
     "targets_duplicate_id.csv": TGT + TGOOD + TGOOD.replace("800", "900"),
-    "targets_missing_clause.csv": TGT + TGOOD + "t-02,测试园区,主营业务收入,level,>=,,,2025,900,亿元,,,虚构规划,\n",
-    "targets_no_threshold.csv": TGT + TGOOD + "t-02,测试园区,主营业务收入,count_over_threshold,>=,,,2025,5,个,,,虚构规划,千亿园区5个\n",
-    "targets_no_base.csv": TGT + TGOOD + "t-02,测试园区,主营业务收入,multiple,>=,,,2022,2,倍,,,虚构规划,三年倍增\n",
+    "targets_missing_clause.csv": TGT
+    + TGOOD
+    + "t-02,测试园区,主营业务收入,level,>=,,,2025,900,亿元,,,虚构规划,\n",
+    "targets_no_threshold.csv": TGT
+    + TGOOD
+    + "t-02,测试园区,主营业务收入,count_over_threshold,>=,,,2025,5,个,,,虚构规划,千亿园区5个\n",
+    "targets_no_base.csv": TGT
+    + TGOOD
+    + "t-02,测试园区,主营业务收入,multiple,>=,,,2022,2,倍,,,虚构规划,三年倍增\n",
     "parks_bad_slug.csv": PARKS + "测试,测试二园,测试二园,county,工业园区,江西省,虚构\n",
-    "parks_bad_level.csv": PARKS + "test_two,测试二园,测试二园,national-level,工业园区,江西省,虚构\n",
+    "parks_bad_level.csv": PARKS
+    + "test_two,测试二园,测试二园,national-level,工业园区,江西省,虚构\n",
     "memberships_unknown_member.csv": "group_id,member_id,source\nno_such_group,test_park,虚构\n",
 }
 

@@ -1,0 +1,66 @@
+# parkdata task list: `make help` names every command a newcomer may run.
+PY ?= .venv/bin/python
+VENV = .venv
+
+.PHONY: help venv install install-dev run ingest summary test lint format typecheck notebooks-check strip-notebooks check bench demo template fixtures clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+install: $(VENV)/bin/python  ## install parkdata and its dependencies into .venv
+	$(VENV)/bin/pip install -q -e .
+
+install-dev: $(VENV)/bin/python  ## install with test and lint tools
+	$(VENV)/bin/pip install -q -e ".[dev]"
+
+run: install  ## the main job: ingest the bundled data and print a summary
+	$(VENV)/bin/parkdata ingest
+	$(VENV)/bin/parkdata summary
+
+ingest:  ## data/raw -> data/processed (does nothing if inputs are unchanged)
+	$(VENV)/bin/parkdata ingest
+
+summary:  ## print parks, targets and observations
+	$(VENV)/bin/parkdata summary
+
+test: install-dev  ## run the test suite
+	$(PY) -m pytest
+
+lint:  ## ruff lint and format check
+	$(VENV)/bin/ruff check parkdata tests benchmarks tools
+	$(VENV)/bin/ruff format --check parkdata tests benchmarks tools
+
+format:  ## apply ruff formatting and safe fixes
+	$(VENV)/bin/ruff format parkdata tests benchmarks tools
+	$(VENV)/bin/ruff check --fix parkdata tests benchmarks tools
+
+typecheck:  ## mypy on the package
+	$(VENV)/bin/mypy parkdata
+
+notebooks-check:  ## fail if a committed notebook carries outputs
+	$(PY) tools/check_notebooks.py
+
+strip-notebooks:  ## clear notebook outputs in place (cell tags are kept)
+	$(PY) tools/check_notebooks.py --strip
+
+check: lint typecheck notebooks-check test  ## everything CI runs
+
+bench:  ## benchmarks (ingest of 2,000,000 demo rows vs pandas.read_csv)
+	$(PY) benchmarks/run.py
+
+demo:  ## write a fictional demo universe to data/demo
+	$(VENV)/bin/parkdata demo --parks 50 --out data/demo
+
+template:  ## write the Excel template a park office fills in
+	$(VENV)/bin/parkdata template --out parkdata_template.xlsx
+
+fixtures:  ## regenerate test fixtures (format variants, bad-input corpus)
+	$(PY) tests/fixtures/make_fixtures.py
+	$(PY) tests/bad_inputs/make_bad_inputs.py
+
+clean:  ## remove generated data and caches (raw data is never touched)
+	rm -rf data/processed/*.parquet data/processed/manifest.json data/processed/issues.csv \
+	  benchmarks/_work .pytest_cache .mypy_cache .ruff_cache
