@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,7 +88,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     summary = summary.rename(
         columns={
             "park_id": "园区代码",
-            "short_name_zh": "园区",
+            "name": "园区",
             "kind": "类型",
             "level": "级别",
             "observations": "观测数",
@@ -179,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParkDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `parkdata summary | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

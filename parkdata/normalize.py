@@ -513,10 +513,14 @@ OBS_KEY = ["park_id", "indicator", "period", "basis"]
 
 def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop exact repeats; reject conflicting exact values for the same key, naming every row."""
-    same = obs.duplicated([*OBS_KEY, "value", "qualifier", "source"], keep="first")
+    shared = obs.duplicated(OBS_KEY, keep=False)  # one pass over all rows; the rest is small
+    if not shared.any():
+        return obs, pd.DataFrame(columns=ISSUE_COLUMNS)
+    cand = obs[shared]
     issues = []
+    same = cand.duplicated([*OBS_KEY, "value", "qualifier", "source"], keep="first")
     if same.any():
-        rep = obs[same]
+        rep = cand[same]
         issues.append(
             pd.DataFrame(
                 {
@@ -531,9 +535,10 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 }
             )
         )
-        obs = obs[~same]
-    exact = obs[obs["qualifier"] == "exact"]
+        cand = cand[~same]
+    exact = cand[cand["qualifier"] == "exact"]
     dup = exact[exact.duplicated(OBS_KEY, keep=False)]
+    drop = cand.index[:0].union(same[same].index)
     if len(dup):
         spread = dup.groupby(OBS_KEY, sort=False)["value"].transform(lambda v: v.max() - v.min())
         scale = dup.groupby(OBS_KEY, sort=False)["value"].transform(lambda v: v.abs().max())
@@ -574,13 +579,13 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     }
                 )
             )
-            obs = obs.drop(index=conflicting.index)
+            drop = drop.union(conflicting.index)
     frame = (
         pd.concat(issues, ignore_index=True)[ISSUE_COLUMNS]
         if issues
         else pd.DataFrame(columns=ISSUE_COLUMNS)
     )
-    return obs, frame
+    return (obs.drop(index=drop) if len(drop) else obs), frame
 
 
 # --- targets ----------------------------------------------------------------------------------

@@ -68,19 +68,23 @@ class Panel:
             last=("period", "max"),
         )
         tgt = self.targets.groupby("park_id").agg(targets=("target_id", "size"))
-        out = self.parks.set_index("park_id")[["short_name_zh", "kind", "level", "fictional"]]
+        out = self.parks.set_index("park_id")[["kind", "level", "fictional"]]
+        out.insert(0, "name", self.park_labels())
         out = out.join(obs).join(tgt)
         out[["observations", "indicators", "targets"]] = (
             out[["observations", "indicators", "targets"]].fillna(0).astype(int)
         )
         return out.sort_values(["targets", "observations"], ascending=False)
 
+    def park_labels(self) -> pd.Series:
+        """park_id → the short Chinese name users read; fictional parks carry （虚构）."""
+        parks = self.parks.set_index("park_id")
+        fictional = parks["fictional"].astype(bool)
+        return parks["short_name_zh"].where(~fictional, parks["short_name_zh"] + "（虚构）")
+
     def with_names(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with Chinese park and indicator names added (虚构 marks fictional parks)."""
-        parks = self.parks.set_index("park_id")
-        label = parks["short_name_zh"].where(
-            ~parks["fictional"], parks["short_name_zh"] + "（虚构）"
-        )
+        label = self.park_labels()
         out = frame.copy()
         if "park_id" in out:
             out.insert(

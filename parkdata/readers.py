@@ -73,15 +73,25 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
     return "utf-8"
 
 
+def _read_csv_text(path: Path, encoding: str) -> pd.DataFrame:
+    """All cells as text; pyarrow's multithreaded parser first, pandas' C parser as fallback."""
+    try:
+        return pd.read_csv(
+            path, dtype="str", keep_default_na=False, encoding=encoding, engine="pyarrow"
+        )
+    except (UnicodeDecodeError, pd.errors.EmptyDataError):
+        raise
+    except Exception:  # pyarrow rejects some files the C parser reads (ragged rows, odd quoting)
+        return pd.read_csv(path, dtype="str", keep_default_na=False, encoding=encoding)
+
+
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a CSV as text with origin columns; encoding detected (see :func:`detect_encoding`)."""
     encoding = detect_encoding(path)
     tried = [encoding] + [e for e in _ENCODINGS if e != encoding]
     for enc in tried:
         try:
-            frame = pd.read_csv(
-                path, dtype="str", keep_default_na=False, encoding=enc, skipinitialspace=True
-            )
+            frame = _read_csv_text(path, enc)
             break
         except UnicodeDecodeError:
             continue
