@@ -16,6 +16,7 @@ import pandas as pd
 
 from .errors import InputError, Issue
 from .periods import parse_period
+from .units import is_known_unit
 
 ORIGIN_COLUMNS = ("origin_file", "origin_sheet", "origin_row")
 
@@ -245,7 +246,7 @@ def read_excel(path: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-_YOY = re.compile(r"同比|增长|增速|增幅|±")
+_YOY = re.compile(r"同比|增长|增速|增幅|增减|±")
 _MONTH = re.compile(r"本月|当月")
 _PRIOR = re.compile(r"上年同期|去年同期")
 _YTD = re.compile(r"累计|1[-—–~至]\d{1,2}月|本年|全年")
@@ -259,6 +260,9 @@ _ENUM_PREFIX = re.compile(
 
 def _period_from_text(text: str) -> tuple[str, int | None] | None:
     """(year, last month) from a title or sheet name like '2021年1-9月'; month None for a year."""
+    whole = parse_period(text)  # a sheet named 2021.09, 202109, 2021Q3 …
+    if whole is not None:
+        return str(whole.year), whole.end_month if whole.code != str(whole.year) else None
     match = _PERIOD_IN_TEXT.search(unicodedata.normalize("NFKC", text))
     if match is None:
         return None
@@ -303,7 +307,27 @@ def _read_stat_sheet(
     ind_col = next(j for j, n in enumerate(names) if _STAT_HEADER.match(n.split("|")[0]))
     unit_col = next((j for j, n in enumerate(names) if n in ("单位", "计量单位")), None)
     period = _period_from_text(sheet) or _period_from_text(above)
+    if period is None:
+        raise InputError(
+            [
+                Issue(
+                    path.name,
+                    None,
+                    None,
+                    sheet,
+                    "the sheet's period is not in its name or title",
+                    "name the sheet like 2021年1-9月 (or put the "
+                    "period in the title above the header)",
+                    sheet=sheet,
+                )
+            ]
+        )
     park_text = _park_from_text(above)
+    header_unit = {
+        j: m.group(1)
+        for j, n in enumerate(names)
+        if (m := re.search(r"[(（]([^()（）]+)[)）]", n)) and is_known_unit(m.group(1))
+    }
     rows = []
     for r in range(header_rows[-1] + 1, len(grid)):
         row = grid[r]
@@ -312,14 +336,19 @@ def _read_stat_sheet(
             continue
         indicator = _ENUM_PREFIX.sub("", unicodedata.normalize("NFKC", str(name)).strip())
         unit = row[unit_col] if unit_col is not None and unit_col < len(row) else None
+        named = re.search(r"[(（]([^()（）]+)[)）]\s*$", indicator)  # 主营业务收入(亿元)
+        if named and is_known_unit(named.group(1)):
+            indicator = indicator[: named.start()].strip()
+            unit = unit if unit is not None else named.group(1)
         for j, header in enumerate(names):
             if j in (ind_col, unit_col) or not header or j >= len(row) or row[j] is None:
                 continue
             if str(row[j]).strip() == "":
                 continue
+            cell_unit = unit if unit is not None else header_unit.get(j)  # 本年累计(亿元)
             rows.append(
                 _stat_cell(
-                    indicator, unit, header, row[j], period, park_text, r + 1, j, sheet, path
+                    indicator, cell_unit, header, row[j], period, park_text, r + 1, j, sheet, path
                 )
             )
     frame = pd.DataFrame(rows)

@@ -78,3 +78,63 @@ def test_parquet_round_trip(tmp_path: Path, tidy: pd.DataFrame) -> None:
     raw.to_parquet(tmp_path / "observations.parquet")
     assert_frame = _observations(tmp_path / "observations.parquet")
     pd.testing.assert_frame_equal(assert_frame, tidy)
+
+
+def _stat_book(path: Path, title: str, sheet: str, header: list[str], rows: list[list]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([title])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def test_stats_sheet_variant_single_header_prior_year_and_units_in_names(tmp_path: Path) -> None:
+    # one header row; units inside indicator names; 上年同期 is last year's 本年累计; 增减% is growth
+    path = _stat_book(
+        tmp_path / "bulletin.xlsx",
+        "测试园区主要经济指标",
+        "2021.09",
+        ["指标", "本年累计", "上年同期", "增减%"],
+        [["主营业务收入(亿元)", 612.4, 531.6, 15.2], ["利润总额(万元)", "—", 280000, "—"]],
+    )
+    panel = pkd.load([FORMATS / "parks.csv", path])
+    obs = panel.observations.query("park_id == 'test_park'").set_index(
+        ["indicator", "period", "basis"]
+    )
+    assert obs.loc[("main_business_revenue", "2021-09", "ytd"), "value"] == 612.4
+    assert obs.loc[("main_business_revenue", "2020-09", "ytd"), "value"] == 531.6
+    assert obs.loc[("main_business_revenue_yoy", "2021-09", "ytd"), "value"] == 15.2
+    assert obs.loc[("total_profit", "2020-09", "ytd"), "value"] == 28.0  # 280000 万元
+    assert len(obs) == 4  # the two "—" cells are missing, not zero
+
+
+def test_stats_sheet_without_period_says_how_to_name_it(tmp_path: Path) -> None:
+    path = _stat_book(
+        tmp_path / "undated.xlsx",
+        "测试园区主要经济指标",
+        "Sheet1",
+        ["指标", "单位", "本年累计"],
+        [["主营业务收入", "亿元", 612.4]],
+    )
+    with pytest.raises(pkd.InputError, match="name the sheet like 2021年1-9月"):
+        pkd.load([FORMATS / "parks.csv", path])
+
+
+def test_annual_stats_sheet_gives_annual_basis(tmp_path: Path) -> None:
+    path = _stat_book(
+        tmp_path / "annual.xlsx",
+        "填报单位：测试园区",
+        "2020年",
+        ["指标名称", "计量单位", "本年累计"],
+        [["一、主营业务收入", "亿元", 800.5]],
+    )
+    obs = pkd.load([FORMATS / "parks.csv", path]).observations.query("park_id == 'test_park'")
+    assert obs[["indicator", "period", "basis", "value"]].values.tolist() == [
+        ["main_business_revenue", "2020", "annual", 800.5]
+    ]
