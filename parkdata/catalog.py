@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import difflib
 import operator
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import CatalogError, FormulaError
+from .text import fold_name
 from .units import conversion_factor, is_known_unit, normalize_unit
 
 GROWTH_VARIANTS: dict[str, tuple[str, str, str]] = {
@@ -158,14 +158,6 @@ def evaluate_formula(formula: str, inputs: Mapping[str, Any]) -> Any:
 # --- the catalog ----------------------------------------------------------------------------
 
 
-def _fold(name: str) -> str:
-    """Key for name matching: NFKC, no spaces, ASCII letters lowercased, quotes dropped."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    for ch in " \u3000“”\"'‘’「」()（）":
-        text = text.replace(ch, "")
-    return text
-
-
 class Catalog:
     """The indicators parkdata knows, with lookup by code, Chinese name or alias."""
 
@@ -183,7 +175,7 @@ class Catalog:
         self._shown: dict[str, str] = {}
         for ind in self._by_code.values():
             for name in (ind.code, ind.name_zh, ind.name_en, *ind.aliases_zh):
-                key = _fold(name)
+                key = fold_name(name)
                 self._shown.setdefault(key, name)
                 other = self._names.setdefault(key, ind.code)
                 if other != ind.code and ind.growth_of is None:
@@ -215,11 +207,11 @@ class Catalog:
 
     def resolve(self, name: str) -> str | None:
         """The code for a code, Chinese name or alias; ``None`` when nothing matches."""
-        return self._names.get(_fold(name))
+        return self._names.get(fold_name(name))
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Closest known names to ``name`` (for error messages)."""
-        keys = difflib.get_close_matches(_fold(name), list(self._names), n=n, cutoff=0.4)
+        keys = difflib.get_close_matches(fold_name(name), list(self._names), n=n, cutoff=0.4)
         return [f"{self._shown[k]} ({self._names[k]})" if k != self._names[k] else k for k in keys]
 
     def unknown_message(self, name: str) -> str:

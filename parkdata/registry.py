@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 
 import pandas as pd
 
-
-def _fold(name: object) -> str:
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    for ch in " \u3000“”\"'()（）":
-        text = text.replace(ch, "")
-    return text
+from .text import fold_name
 
 
 class ParkRegistry:
@@ -25,12 +19,12 @@ class ParkRegistry:
             names = [row.park_id, row.name_zh, row.short_name_zh, *aliases.split(";")]
             for name in names:
                 if name and str(name).strip() and str(name) != "nan":
-                    self._names.setdefault(_fold(name), str(row.park_id))
+                    self._names.setdefault(fold_name(name), str(row.park_id))
         self.ids = frozenset(str(p) for p in parks["park_id"])
 
     def resolve(self, name: object) -> str | None:
         """``park_id`` for an id or a name; a title that contains exactly one known name works too."""
-        key = _fold(name)
+        key = fold_name(name)
         if key in self._names:
             return self._names[key]
         # a title such as "湖口高新园区2021年1-9月主要经济指标": the longest contained name wins,
@@ -47,5 +41,5 @@ class ParkRegistry:
 
     def suggest(self, name: object, n: int = 3) -> list[str]:
         """Closest known names (for error messages)."""
-        keys = difflib.get_close_matches(_fold(name), list(self._names), n=n, cutoff=0.3)
+        keys = difflib.get_close_matches(fold_name(name), list(self._names), n=n, cutoff=0.3)
         return [f"{k} ({self._names[k]})" if k != self._names[k] else k for k in keys]
