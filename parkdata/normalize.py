@@ -656,8 +656,9 @@ def normalize_targets(
     col.flag(
         needs_base & (_text(raw, "base_period") == "") & (_text(raw, "target_period") != ""),
         "base_period",
-        "this kind of target counts from a base period",
-        "fill in base_period (e.g. 2019)",
+        "no base period: this kind of target counts from one; kept but cannot be assessed",
+        "fill in base_period (e.g. 2019) if the plan states it",
+        severity="warning",
     )
     value = parse_numbers(raw["target_value"])
     col.flag(

@@ -49,7 +49,7 @@ CASES = [
     ("targets_duplicate_id.csv", 2, "target_id", "target_id used twice", "unique"),
     ("targets_missing_clause.csv", 3, "clause", "no clause", "sentence"),
     ("targets_no_threshold.csv", 3, "threshold", "no threshold for a count target", "1000"),
-    ("targets_no_base.csv", 3, "base_period", "counts from a base period", "2019"),
+    ("targets_no_base.csv", 3, "base_period", "no base period", "2019"),
     ("parks_bad_slug.csv", 2, "park_id", "not an ASCII slug", "hukou_hitech"),
     ("parks_bad_level.csv", 2, "level", "unknown level", "provincial"),
     ("memberships_unknown_member.csv", 2, "group_id", "not a group", "kind is group"),
@@ -58,7 +58,7 @@ CASES = [
 
 def _issues(name: str) -> pd.DataFrame:
     panel = pkd.load([FORMATS / "parks.csv", BAD / name], errors="skip")
-    return panel.errors()[lambda d: d["file"] == name]
+    return panel.issues[lambda d: d["file"] == name]
 
 
 def test_corpus_has_at_least_twenty_cases_and_every_file_is_covered() -> None:
@@ -100,3 +100,10 @@ def test_strict_loading_raises_with_location_and_value() -> None:
 def test_conflict_rejects_both_rows_and_names_each() -> None:
     issues = _issues("obs_conflict.csv")
     assert sorted(issues.query("column == 'value'")["row"].astype(int)) == [2, 3]
+
+
+def test_a_target_without_base_year_is_kept_with_a_warning() -> None:
+    panel = pkd.load([FORMATS / "parks.csv", BAD / "targets_no_base.csv"], errors="skip")
+    assert "t-02" in set(panel.targets["target_id"])
+    issue = panel.issues.query("file == 'targets_no_base.csv'").iloc[0]
+    assert issue["severity"] == "warning"
