@@ -20,44 +20,44 @@ run: install  ## the main job: ingest the bundled data and print a summary
 	$(VENV)/bin/parkdata ingest
 	$(VENV)/bin/parkdata summary
 
-ingest:  ## data/raw -> data/processed (does nothing if inputs are unchanged)
+ingest: install  ## data/raw -> data/processed (does nothing if inputs are unchanged)
 	$(VENV)/bin/parkdata ingest
 
-summary:  ## print parks, targets and observations
+summary: install  ## print parks, targets and observations
 	$(VENV)/bin/parkdata summary
 
 test: install-dev  ## run the test suite
 	$(PY) -m pytest
 
-lint:  ## ruff lint and format check
+lint: install-dev  ## ruff lint and format check
 	$(VENV)/bin/ruff check parkdata tests benchmarks tools
 	$(VENV)/bin/ruff format --check parkdata tests benchmarks tools
 
-format:  ## apply ruff formatting and safe fixes
+format: install-dev  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format parkdata tests benchmarks tools
 	$(VENV)/bin/ruff check --fix parkdata tests benchmarks tools
 
-typecheck:  ## mypy on the package
+typecheck: install-dev  ## mypy on the package
 	$(VENV)/bin/mypy parkdata
 
-notebooks-check:  ## fail if a committed notebook carries outputs
+notebooks-check: install  ## fail if a committed notebook carries outputs
 	$(PY) tools/check_notebooks.py
 
-strip-notebooks:  ## clear notebook outputs in place (cell tags are kept)
+strip-notebooks: install  ## clear notebook outputs in place (cell tags are kept)
 	$(PY) tools/check_notebooks.py --strip
 
 check: lint typecheck notebooks-check test  ## everything CI runs
 
-bench:  ## benchmarks (ingest of 2,000,000 demo rows vs pandas.read_csv)
+bench: install  ## benchmarks (ingest of 2,000,000 demo rows vs pandas.read_csv)
 	$(PY) benchmarks/run.py
 
-demo:  ## write a fictional demo universe to data/demo
+demo: install  ## write a fictional demo universe to data/demo
 	$(VENV)/bin/parkdata demo --parks 50 --out data/demo
 
-template:  ## write the Excel template a park office fills in
+template: install  ## write the Excel template a park office fills in
 	$(VENV)/bin/parkdata template --out parkdata_template.xlsx
 
-fixtures:  ## regenerate test fixtures (format variants, bad-input corpus)
+fixtures: install  ## regenerate test fixtures (format variants, bad-input corpus)
 	$(PY) tests/fixtures/make_fixtures.py
 	$(PY) tests/bad_inputs/make_bad_inputs.py
 

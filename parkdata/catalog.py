@@ -211,8 +211,12 @@ class Catalog:
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Closest known names to ``name`` (for error messages)."""
-        keys = difflib.get_close_matches(fold_name(name), list(self._names), n=n, cutoff=0.4)
-        return [f"{self._shown[k]} ({self._names[k]})" if k != self._names[k] else k for k in keys]
+        keys = difflib.get_close_matches(fold_name(name), list(self._names), n=4 * n, cutoff=0.4)
+        seen: dict[str, str] = {}  # one suggestion per indicator
+        for k in keys:
+            code = self._names[k]
+            seen.setdefault(code, f"{self._shown[k]} ({code})" if k != code else code)
+        return list(seen.values())[:n]
 
     def unknown_message(self, name: str) -> str:
         """'unknown indicator …; closest: …' for error messages."""

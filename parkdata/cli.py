@@ -50,6 +50,7 @@ def _print_issues(issues: pd.DataFrame, limit: int = 50) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .files import raw_files
     from .panel import load
 
     try:
@@ -57,18 +58,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(exc)
         return 1
-    user = panel.files[~panel.files["file"].str.startswith(str(paths.BUNDLED_RAW_DIR))]
+    bundled = {str(p) for p in raw_files(paths.BUNDLED_RAW_DIR)}
+    user = panel.files[~panel.files["file"].isin(bundled)]
+    names = {Path(f).name for f in user["file"]}
     _print_table(user.assign(file=user["file"].map(lambda f: Path(f).name)).set_index("file"))
-    errors = panel.errors()
-    warnings = panel.issues[panel.issues["severity"] != "error"]
+    issues = panel.issues[panel.issues["file"].isin(names)]  # only the files you gave
+    errors = issues[issues["severity"] == "error"]
+    warnings = issues[issues["severity"] != "error"]
+    for empty in user.loc[user["read"] == 0, "file"]:
+        print(f"\nnote: {Path(empty).name} has no data rows")
     if len(warnings):
-        print(f"\n{len(warnings)} warning(s):")
+        print(f"\n{len(warnings)} warning(s) (rows kept):")
         _print_issues(warnings, limit=args.limit)
     if len(errors):
-        print(f"\n{len(errors)} problem(s):")
+        print(f"\n{len(errors)} problem(s) (rows rejected):")
         _print_issues(errors, limit=args.limit)
         return 1
-    print("\nOK: every row follows the data contract.")
+    print(f"\nOK: {int(user['loaded'].sum())} row(s) follow the data contract.")
     return 0
 
 
@@ -136,12 +142,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests and docs can inspect it)."""
-    parser = argparse.ArgumentParser(prog="parkdata", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="parkdata",
+        description="Track development zones against their plan targets (开发区目标追踪).",
+        epilog="Each command has --help. Data contract: docs/data-contract.md",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build data/processed/ (Parquet) from data/raw/")
-    p.add_argument("--raw", default=str(paths.BUNDLED_RAW_DIR), help="raw data folder")
-    p.add_argument("--out", default=str(paths.PROCESSED_DIR), help="processed data folder")
+    p.add_argument(
+        "--raw", default=str(paths.BUNDLED_RAW_DIR), help="raw data folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--out",
+        default=str(paths.PROCESSED_DIR),
+        help="processed data folder (default: %(default)s)",
+    )
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--strict", action="store_true", help="exit 1 if any row was rejected")
     p.set_defaults(func=cmd_ingest)
@@ -160,14 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("template", help="write an Excel template a park office can fill in")
-    p.add_argument("--out", default="parkdata_template.xlsx")
+    p.add_argument("--out", default="parkdata_template.xlsx", help="workbook to write (.xlsx)")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="write a fictional demo universe (示例园区-0001 …)")
-    p.add_argument("--parks", type=int, default=50)
+    p.add_argument("--parks", type=int, default=50, help="how many fictional parks")
     p.add_argument("--years", default="2013-2024", help="first-last year")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="data/demo")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
+    p.add_argument("--out", default="data/demo", help="folder to write parks and observations")
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -70,6 +70,12 @@ class IngestResult:
             f"{files['rejected'].sum():>8} {files['empty'].sum():>6}"
         )
         n_err = len(self.panel.errors())
+        n_warn = len(self.panel.issues) - n_err
+        if n_warn:
+            lines.append(
+                f"{n_warn} warning(s): rows kept, e.g. targets that cannot be assessed "
+                f"yet (no year in the source); see {self.out_dir / 'issues.csv'}"
+            )
         if n_err:
             lines.append(f"{n_err} problem(s); each is listed in {self.out_dir / 'issues.csv'}")
         return "\n".join(lines)

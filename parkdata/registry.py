@@ -41,5 +41,8 @@ class ParkRegistry:
 
     def suggest(self, name: object, n: int = 3) -> list[str]:
         """Closest known names (for error messages)."""
-        keys = difflib.get_close_matches(fold_name(name), list(self._names), n=n, cutoff=0.3)
-        return [f"{k} ({self._names[k]})" if k != self._names[k] else k for k in keys]
+        keys = difflib.get_close_matches(fold_name(name), list(self._names), n=4 * n, cutoff=0.3)
+        seen: dict[str, str] = {}  # one suggestion per park
+        for k in keys:
+            seen.setdefault(self._names[k], f"{k} ({self._names[k]})" if k != self._names[k] else k)
+        return list(seen.values())[:n]

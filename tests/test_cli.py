@@ -31,6 +31,7 @@ def test_validate_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(FORMATS / "parks.csv"), str(BAD / "obs_bad_number.csv")]) == 1
     out = capsys.readouterr().out
     assert "obs_bad_number.csv, row 3, column 'value': not a number" in out
+    assert "targets.csv" not in out  # only the files asked about are reported
 
 
 def test_template_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

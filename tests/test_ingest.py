@@ -100,3 +100,13 @@ def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
         write_atomic(target, broken)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["table.parquet"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "out.txt"
+    write_atomic(target, lambda p: p.write_text("x", encoding="utf-8"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
