@@ -8,6 +8,7 @@ period). Nothing here interprets values: that is :mod:`parkdata.normalize`'s job
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from pathlib import Path
@@ -156,6 +157,17 @@ def melt_wide(frame: pd.DataFrame) -> pd.DataFrame:
 # --- Excel ------------------------------------------------------------------------------------
 
 
+def _cell_text(cell: object) -> str | None:
+    """A cell as text: dates become months (2021-09), whole floats lose their .0."""
+    if cell is None:
+        return None
+    if isinstance(cell, (datetime.datetime, datetime.date)):
+        return f"{cell.year}-{cell.month:02d}"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
 def _sheet_grid(ws: object) -> list[list[object]]:
     """Cell values of an openpyxl worksheet with merged ranges filled from their top-left cell."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]  # type: ignore[attr-defined]
@@ -233,7 +245,7 @@ def read_excel(path: Path) -> pd.DataFrame:
                 str(c).strip() if c is not None else f"col{j}"
                 for j, c in enumerate(grid[header_at])
             ]
-            body = [[None if c is None else str(c) for c in r] for r in grid[header_at + 1 :]]
+            body = [[_cell_text(c) for c in r] for r in grid[header_at + 1 :]]
             frame = pd.DataFrame(body, columns=header, dtype="str")
             frame = frame.dropna(how="all")
             frame.index = frame.index + header_at + 2

@@ -138,3 +138,21 @@ def test_annual_stats_sheet_gives_annual_basis(tmp_path: Path) -> None:
     assert obs[["indicator", "period", "basis", "value"]].values.tolist() == [
         ["main_business_revenue", "2020", "annual", 800.5]
     ]
+
+
+def test_excel_tidy_sheet_with_date_cells_and_numbers(tmp_path: Path) -> None:
+    import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["园区", "指标", "时期", "口径", "数值", "单位"])
+    ws.append(
+        ["测试园区", "主营业务收入", datetime.datetime(2021, 9, 1), "本年累计", 612.4, "亿元"]
+    )
+    ws.append(["测试园区", "主营业务收入", 2020, "全年", 800, "亿元"])
+    book.save(tmp_path / "tidy.xlsx")
+    obs = pkd.load([FORMATS / "parks.csv", tmp_path / "tidy.xlsx"]).observations
+    got = obs.query("park_id == 'test_park'")[["period", "basis", "value"]].values.tolist()
+    assert got == [["2021-09", "ytd", 612.4], ["2020", "annual", 800.0]]
