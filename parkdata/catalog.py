@@ -260,7 +260,7 @@ def _growth_variants(ind: Indicator) -> list[Indicator]:
 def read_catalog(text: str, origin: str = "catalog.yaml") -> Catalog:
     """Build a catalog from YAML text; errors name the entry and the field."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         raise CatalogError(f"{origin}: not valid YAML: {exc}") from None
     entries = data.get("indicators")

@@ -131,9 +131,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import write_demo
 
     first, _, last = args.years.partition("-")
-    written = write_demo(
-        Path(args.out), args.parks, range(int(first), int(last) + 1), seed=args.seed
-    )
+    years = range(int(first), int(last or first) + 1)
+    if len(years) < 2:
+        print("error: --years needs a span of at least two years, e.g. 2013-2024", file=sys.stderr)
+        return 2
+    written = write_demo(Path(args.out), args.parks, years, seed=args.seed)
     for table, path in written.items():
         print(f"wrote {table}: {path}")
     print("示例园区 are fictional (虚构): every row says so in source and note.")

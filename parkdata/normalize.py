@@ -39,6 +39,7 @@ OBSERVATION_COLUMNS = [
     "origin_file",
     "origin_sheet",
     "origin_row",
+    "origin_column",
 ]
 TARGET_COLUMNS = [
     "target_id",
@@ -248,14 +249,35 @@ def _map_distinct(values: pd.Series, fn: Callable[[Any], object]) -> pd.Series:
     return pd.Series(results[codes], index=values.index)
 
 
-def _map_pairs(a: pd.Series, b: pd.Series, fn: Callable[[Any, Any], object]) -> pd.Series:
-    """:func:`_map_distinct` over pairs of values (e.g. unit and indicator)."""
+def _map_fields(
+    values: pd.Series, fn: Callable[[Any], tuple[object, ...]], n: int
+) -> list[pd.Series]:
+    """Like :func:`_map_distinct` for a function returning ``n`` fields: one call per value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [fn(u) for u in uniques]
+    out = []
+    for i in range(n):
+        column = np.empty(len(uniques) + 1, dtype=object)
+        column[:-1] = [r[i] for r in results]
+        column[-1] = None
+        out.append(pd.Series(column[codes], index=values.index))
+    return out
+
+
+def _map_pairs(
+    a: pd.Series, b: pd.Series, fn: Callable[[Any, Any], tuple[object, ...]], n: int
+) -> list[pd.Series]:
+    """:func:`_map_fields` over pairs of values (e.g. unit and indicator): one call per pair."""
     keys = pd.DataFrame({"a": a, "b": b})
     group = keys.groupby(["a", "b"], sort=False, dropna=False).ngroup().to_numpy()
     first = keys.drop_duplicates()
-    results = np.empty(len(first), dtype=object)
-    results[:] = [fn(x, y) for x, y in zip(first["a"], first["b"], strict=True)]
-    return pd.Series(results[group], index=a.index)
+    results = [fn(x, y) for x, y in zip(first["a"], first["b"], strict=True)]
+    out = []
+    for i in range(n):
+        column = np.empty(len(results), dtype=object)
+        column[:] = [r[i] for r in results]
+        out.append(pd.Series(column[group], index=a.index))
+    return out
 
 
 def require_columns(raw: pd.DataFrame, required: tuple[str, ...], what: str) -> pd.DataFrame:
@@ -286,9 +308,25 @@ def require_columns(raw: pd.DataFrame, required: tuple[str, ...], what: str) -> 
 
 
 def _resolve_parks(
-    col: _Collector, names: pd.Series, registry: ParkRegistry, column: str = "park_id"
+    col: _Collector,
+    names: pd.Series,
+    registry: ParkRegistry,
+    column: str = "park_id",
+    from_title: pd.Series | None = None,
 ) -> pd.Series:
+    """park_id per row: cells match whole names; sheet titles (``from_title``) may contain one."""
     ids = _map_distinct(names, registry.resolve)
+    if from_title is not None and from_title.any():
+        titled = _map_distinct(names, registry.resolve_title)
+        ids = ids.where(~from_title, titled)
+        unknown_title = ids.isna() & from_title
+        col.flag(
+            unknown_title,
+            None,
+            "the sheet's title names no known park",
+            "put a line 填报单位：<园区名称> above the header (names as in parks.csv)",
+            values=names,
+        )
     unknown = ids.isna() & (names != "")
     if unknown.any():
         hints = _map_distinct(names[unknown], lambda n: "; ".join(registry.suggest(n)) or "none")
@@ -317,10 +355,27 @@ def _resolve_indicator_name(name: str, catalog: Catalog) -> tuple[str | None, st
 
 
 def _resolve_indicators(
-    col: _Collector, names: pd.Series, catalog: Catalog
+    col: _Collector, names: pd.Series, catalog: Catalog, growth: pd.Series | None = None
 ) -> tuple[pd.Series, pd.Series]:
-    codes = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog)[0])
-    units_in_name = _map_distinct(names, lambda n: _resolve_indicator_name(n, catalog)[1])
+    """(code, unit written in the name) per row; ``growth == "yoy"`` rows get the ``_yoy`` code."""
+    codes, units_in_name = _map_fields(names, lambda n: _resolve_indicator_name(n, catalog), 2)
+    if growth is not None and (growth == "yoy").any():
+        yoy = growth == "yoy"
+        grown = _map_distinct(
+            codes.where(yoy), lambda c: f"{c}_yoy" if f"{c}_yoy" in catalog else None
+        )
+        unknown_growth = yoy & codes.notna() & grown.isna()
+        col.flag(
+            unknown_growth,
+            "indicator",
+            "a growth rate is given for "
+            + names.where(unknown_growth, "")
+            + ", which has no growth variant",
+            "leave the 同比 column empty for this indicator",
+            values=names,
+        )
+        codes = codes.where(~yoy, grown)
+        units_in_name = units_in_name.where(~yoy, None)
     unknown = codes.isna() & (names != "")
     if unknown.any():
         msgs = _map_distinct(names[unknown], catalog.unknown_message)
@@ -329,7 +384,7 @@ def _resolve_indicators(
             "indicator",
             msgs.reindex(names.index, fill_value=""),
             "use a code or Chinese name from the catalog (`parkdata catalog`), or add the "
-            "indicator to catalog.yaml",
+            "indicator to an indicators.yaml beside your data",
             values=names,
         )
     col.flag(names == "", "indicator", "no indicator given", "fill in the indicator")
@@ -339,8 +394,10 @@ def _resolve_indicators(
 def _parse_periods(
     col: _Collector, texts: pd.Series, column: str, required: bool = True
 ) -> tuple[pd.Series, pd.Series]:
-    parsed = _map_distinct(texts, parse_period)
-    bad = parsed.isna() & (texts != "")
+    codes, hints = _map_fields(
+        texts, lambda t: (p.code, p.basis_hint) if (p := parse_period(t)) else (None, None), 2
+    )
+    bad = codes.isna() & (texts != "")
     col.flag(
         bad,
         column,
@@ -349,8 +406,6 @@ def _parse_periods(
     )
     if required:
         col.flag(texts == "", column, "no period given", "fill in the period, e.g. 2021")
-    codes = _map_distinct(texts, lambda t: getattr(parse_period(t), "code", None))
-    hints = _map_distinct(texts, lambda t: getattr(parse_period(t), "basis_hint", None))
     return codes, hints
 
 
@@ -359,25 +414,25 @@ def _factors(
 ) -> pd.Series:
     """Conversion factor per row from the reported unit to the indicator's canonical unit."""
 
-    def factor(unit: object, code: object) -> object:
+    def factor(unit: object, code: object) -> tuple[float, str | None]:
         if not unit or not isinstance(code, str) or code not in catalog:
-            return np.nan
+            return np.nan, None
         try:
-            return conversion_factor(str(unit), catalog[code].unit)
+            return conversion_factor(str(unit), catalog[code].unit), None
         except UnitError as exc:
-            return f"{exc} (indicator {code} is measured in {catalog[code].unit})"
+            return np.nan, f"{exc} (indicator {code} is measured in {catalog[code].unit})"
 
-    result = _map_pairs(units, codes, factor)
-    failed = _map_pairs(units, codes, lambda u, c: isinstance(factor(u, c), str)).astype(bool)
+    factors, errors = _map_pairs(units, codes, factor, 2)
+    failed = errors.notna()
     if failed.any():
         col.flag(
             failed,
             column,
-            result.where(failed, "").astype(str),
+            errors.where(failed, "").astype(str),
             "give the unit the number was reported in "
             "(亿元, 万元, 平方公里, 亩, %, 家 …) matching what the indicator measures",
         )
-    return pd.to_numeric(result.where(~failed), errors="coerce")
+    return pd.to_numeric(factors, errors="coerce")
 
 
 # --- observations -----------------------------------------------------------------------------
@@ -404,14 +459,36 @@ def normalize_observations(
         "write a plain number such as 1234.5 (约, 突破, 余, 以上 and % are understood)",
     )
 
-    park_ids = _resolve_parks(col, _text(raw, "park_id"), registry)
-    codes, units_in_name = _resolve_indicators(col, _text(raw, "indicator"), catalog)
-    periods, hints = _parse_periods(col, _text(raw, "period"), "period")
+    from_title = (
+        raw["park_in_text"].astype(str).str.lower().eq("true")
+        if "park_in_text" in raw.columns
+        else None
+    )
+    growth = _text(raw, "growth") if "growth" in raw.columns else None
+    park_ids = _resolve_parks(col, _text(raw, "park_id"), registry, from_title=from_title)
+    codes, units_in_name = _resolve_indicators(col, _text(raw, "indicator"), catalog, growth)
+    period_text = _text(raw, "period")
+    periods, hints = _parse_periods(col, period_text, "period")
 
     basis_text = _text(raw, "basis")
-    basis = _map_distinct(basis_text, lambda b: _BASIS_WORDS.get(b.lower()) if b else "")
-    col.flag(basis.isna(), "basis", "unknown basis", f"use one of {', '.join(BASES)}")
-    basis = basis.where(basis_text != "", hints)
+    given = _map_distinct(basis_text, lambda b: _BASIS_WORDS.get(b.lower()) if b else "")
+    col.flag(given.isna(), "basis", "unknown basis", f"use one of {', '.join(BASES)}")
+    contradicts = (given != "") & given.notna() & hints.notna() & (given != hints)
+    if contradicts.any():
+        col.flag(
+            contradicts,
+            "basis",
+            "basis "
+            + given.where(contradicts, "")
+            + " contradicts the period "
+            + period_text.where(contradicts, "")
+            + " ("
+            + hints.where(contradicts, "")
+            + ")",
+            "make the basis agree with the period: 1-9月 is ytd (本年累计)",
+            values=basis_text,
+        )
+    basis = given.where(given != "", hints)
     shape = _map_distinct(periods, _period_shape)
     basis = basis.where(basis.notna() | (shape != "year"), "annual")
     col.flag(
@@ -419,7 +496,7 @@ def normalize_observations(
         "basis",
         "basis missing for a sub-annual period",
         "say whether the number is ytd (本年累计, 1-N月), month (当月) or quarter (当季)",
-        values=_text(raw, "period"),
+        values=period_text,
     )
     needs = _map_distinct(basis, lambda b: _BASIS_NEEDS.get(b))
     mismatch = needs.notna() & shape.notna() & (needs != shape)
@@ -440,35 +517,26 @@ def normalize_observations(
     col.flag(
         qualifier == "?", "qualifier", "unknown qualifier", f"use one of {', '.join(QUALIFIERS)}"
     )
-    qualifier = qualifier.where(qual_text != "", parsed["qualifier"]).fillna("exact")
-
-    unit_text = _map_distinct(_text(raw, "unit"), lambda u: normalize_unit(u) if u else "")
-    in_value = parsed["unit"].fillna("")
-    if (in_value != "").any():
-        in_value = _map_distinct(in_value, lambda u: normalize_unit(u) if u else "")
-    implied = in_value.where(in_value != "", units_in_name.fillna(""))
-    implied = implied.where(implied != "", np.where(parsed["percent"], "%", ""))
-    clash = (unit_text != "") & (implied != "") & (unit_text != implied)
-    if clash.any():
+    said = parsed["qualifier"]
+    differs = (qual_text != "") & said.notna() & (qualifier != said) & (qualifier != "?")
+    if differs.any():
         col.flag(
-            clash,
-            "unit",
-            "the value says "
-            + implied.where(clash, "")
-            + " but the unit column says "
-            + unit_text.where(clash, ""),
-            "make the unit column agree with the value",
+            differs,
+            "qualifier",
+            "the qualifier column says "
+            + qualifier.where(differs, "")
+            + " but the value says "
+            + said.where(differs, "").astype(str),
+            "the column's qualifier is kept; make the two agree",
+            severity="warning",
         )
-    unit = unit_text.where(unit_text != "", implied)
-    col.flag(
-        (unit == "") & ~empty,
-        "unit",
-        "no unit given",
-        "add the unit the number was reported in, e.g. 亿元",
-    )
+    qualifier = qualifier.where(qual_text != "", said).fillna("exact")
+
+    unit = _units(col, _text(raw, "unit"), parsed, units_in_name, empty)
     factors = _factors(col, unit, codes, catalog)
 
-    source = _text(raw, "source")
+    source_given = _text(raw, "source")
+    source = source_given
     no_source = source == ""
     if no_source.any():  # the file itself is then the source: file / sheet / row
         sub = raw[no_source]
@@ -497,30 +565,133 @@ def normalize_observations(
             "origin_file": raw["origin_file"],
             "origin_sheet": raw["origin_sheet"],
             "origin_row": raw["origin_row"],
+            "origin_column": raw["origin_column"] if "origin_column" in raw.columns else None,
+            "source_given": source_given,
         }
-    )[keep]
-    out, dup_issues = _check_duplicates(out)
-    issues = (
-        pd.concat([i for i in (col.issues(), dup_issues) if len(i)], ignore_index=True)
-        if len(dup_issues)
-        else col.issues()
+    )[keep].reset_index(drop=True)
+    for name in _TEXT_COLUMNS:  # one dtype whatever path a column took (object → str)
+        if out[name].dtype == object:
+            out[name] = out[name].astype("str")
+    out.attrs["empty"] = int(empty.sum())
+    return out, col.issues()
+
+
+_MULTIPLIERS = ("万亿", "千", "万", "亿")
+_TEXT_COLUMNS = (
+    "park_id",
+    "indicator",
+    "period",
+    "basis",
+    "qualifier",
+    "unit",
+    "unit_reported",
+    "source",
+    "note",
+    "origin_file",
+    "origin_sheet",
+    "origin_column",
+)
+
+
+def _units(
+    col: _Collector,
+    unit_column: pd.Series,
+    parsed: pd.DataFrame,
+    units_in_name: pd.Series,
+    empty: pd.Series,
+) -> pd.Series:
+    """The reported unit per row, from the unit column, the value text (300亿元, 12%, 1.2万) or
+    the indicator name (主营业务收入(亿元)); disagreements are errors."""
+    unit_text = _map_distinct(unit_column, lambda u: normalize_unit(u) if u else "")
+    in_value = parsed["unit"].fillna("")
+    multiplier = in_value.isin(_MULTIPLIERS)
+    if multiplier.any():  # 1.2万 with unit 家 is 1.2 万家; with unit 亿元 it is a contradiction
+        combined = _map_pairs(
+            in_value,
+            unit_text,
+            lambda m, u: (
+                normalize_unit(m + u) if m in _MULTIPLIERS and u and is_known_unit(m + u) else "",
+            ),
+            1,
+        )[0]
+        bad = multiplier & (combined == "")
+        col.flag(
+            bad,
+            "unit",
+            "the value says ×"
+            + in_value.where(bad, "")
+            + " but the unit is "
+            + unit_text.where(bad, "").replace("", "missing"),
+            "write the full unit in the unit column (e.g. 万家) and a plain number",
+        )
+        unit_text = unit_text.where(~multiplier, combined)
+        in_value = in_value.where(~multiplier, "")
+    if (in_value != "").any():
+        in_value = _map_distinct(in_value, lambda u: normalize_unit(u) if u else "")
+    implied = in_value.where(in_value != "", units_in_name.fillna(""))
+    implied = implied.where(implied != "", np.where(parsed["percent"], "%", ""))
+    clash = (unit_text != "") & (implied != "") & (unit_text != implied)
+    if clash.any():
+        col.flag(
+            clash,
+            "unit",
+            "the value says "
+            + implied.where(clash, "")
+            + " but the unit column says "
+            + unit_text.where(clash, ""),
+            "make the unit column agree with the value",
+        )
+    unit = unit_text.where(unit_text != "", implied)
+    col.flag(
+        (unit == "") & ~empty,
+        "unit",
+        "no unit given",
+        "add the unit the number was reported in, e.g. 亿元",
     )
-    return out.reset_index(drop=True)[OBSERVATION_COLUMNS], issues
+    return unit
 
 
 OBS_KEY = ["park_id", "indicator", "period", "basis"]
 
 
-def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Drop exact repeats; reject conflicting exact values for the same key, naming every row."""
+def _where(rows: pd.DataFrame) -> pd.Series:
+    """'file / sheet, row N, column C' for each row (the parts that exist)."""
+    sheet = rows["origin_sheet"].astype(str).where(rows["origin_sheet"].notna(), "")
+    column = rows["origin_column"].astype(str).where(rows["origin_column"].notna(), "")
+    return (
+        rows["origin_file"].astype(str)
+        + np.where(sheet != "", " / " + sheet, "")
+        + " row "
+        + rows["origin_row"].astype(str)
+        + np.where(column != "", ", column " + column, "")
+    )
+
+
+def check_duplicates(obs: pd.DataFrame, shown: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Across all files: drop exact repeats (warning), reject conflicting values (error).
+
+    Rows of one key (park, indicator, period, basis) conflict when they are ``exact`` and their
+    values differ; every one of them is rejected and each issue lists up to ``shown`` of them.
+    The same value from two different sources is two facts, and both are kept.
+    """
     shared = obs.duplicated(OBS_KEY, keep=False)  # one pass over all rows; the rest is small
+    empty = pd.DataFrame(columns=ISSUE_COLUMNS)
     if not shared.any():
-        return obs, pd.DataFrame(columns=ISSUE_COLUMNS)
+        return obs, empty
     cand = obs[shared]
     issues = []
-    same = cand.duplicated([*OBS_KEY, "value", "qualifier", "source"], keep="first")
-    if same.any():
-        rep = cand[same]
+    same_cols = [*OBS_KEY, "value", "qualifier", "source_given"]
+    repeat = cand.duplicated(same_cols, keep="first")
+    if repeat.any():
+        first = cand[~repeat].drop_duplicates(same_cols)
+        firsts = (
+            cand[repeat]
+            .merge(
+                first[[*same_cols]].assign(_at=_where(first).to_numpy()), on=same_cols, how="left"
+            )["_at"]
+            .to_numpy()
+        )
+        rep = cand[repeat]
         issues.append(
             pd.DataFrame(
                 {
@@ -529,33 +700,40 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "row": rep["origin_row"],
                     "column": None,
                     "value": rep["value_reported"].astype(str),
-                    "problem": "the same observation appears twice",
+                    "problem": "dropped: the same observation as "
+                    + pd.Series(firsts, index=rep.index),
                     "fix": "delete the repeated row",
                     "severity": "warning",
                 }
             )
         )
-        cand = cand[~same]
-    exact = cand[cand["qualifier"] == "exact"]
+    drop = cand.index[repeat.to_numpy()]
+    exact = cand[~repeat & (cand["qualifier"] == "exact")]
     dup = exact[exact.duplicated(OBS_KEY, keep=False)]
-    drop = cand.index[:0].union(same[same].index)
     if len(dup):
-        spread = dup.groupby(OBS_KEY, sort=False)["value"].transform(lambda v: v.max() - v.min())
-        scale = dup.groupby(OBS_KEY, sort=False)["value"].transform(lambda v: v.abs().max())
-        conflicting = dup[spread > 1e-9 * scale.clip(lower=1)]
+        grouped = dup.groupby(OBS_KEY, sort=False)["value"]
+        spread = grouped.transform("max") - grouped.transform("min")
+        scale = grouped.transform(lambda v: v.abs().max()).clip(lower=1)
+        conflicting = dup[spread > 1e-9 * scale]
         if len(conflicting):
             where = (
-                conflicting["origin_file"].astype(str)
-                + " row "
-                + conflicting["origin_row"].astype(str)
+                _where(conflicting)
                 + " ("
                 + conflicting["value_reported"].astype(str)
                 + " "
                 + conflicting["unit_reported"].astype(str)
                 + ")"
             )
-            listing = where.groupby([conflicting[k] for k in OBS_KEY], sort=False).transform(
-                lambda s: "; ".join(s)
+            keys = [conflicting[k] for k in OBS_KEY]
+            listing = where.groupby(keys, sort=False).agg(
+                lambda w: (
+                    "; ".join(w.iloc[:shown])
+                    + (f"; … and {len(w) - shown} more" if len(w) > shown else "")
+                )
+            )
+            text = pd.Series(
+                listing.reindex(pd.MultiIndex.from_arrays(keys)).to_numpy(),
+                index=conflicting.index,
             )
             issues.append(
                 pd.DataFrame(
@@ -563,7 +741,7 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                         "file": conflicting["origin_file"],
                         "sheet": conflicting["origin_sheet"],
                         "row": conflicting["origin_row"],
-                        "column": "value",
+                        "column": conflicting["origin_column"].fillna("value"),
                         "value": conflicting["value_reported"].astype(str),
                         "problem": "conflicting values for "
                         + conflicting["park_id"]
@@ -571,8 +749,10 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                         + conflicting["indicator"]
                         + " "
                         + conflicting["period"]
+                        + " "
+                        + conflicting["basis"]
                         + ": "
-                        + listing,
+                        + text,
                         "fix": "keep one of the rows, or tell them apart (a different basis, or a "
                         "qualifier such as approx)",
                         "severity": "error",
@@ -580,11 +760,7 @@ def _check_duplicates(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 )
             )
             drop = drop.union(conflicting.index)
-    frame = (
-        pd.concat(issues, ignore_index=True)[ISSUE_COLUMNS]
-        if issues
-        else pd.DataFrame(columns=ISSUE_COLUMNS)
-    )
+    frame = pd.concat(issues, ignore_index=True)[ISSUE_COLUMNS] if issues else empty
     return (obs.drop(index=drop) if len(drop) else obs), frame
 
 
@@ -706,6 +882,21 @@ def normalize_targets(
         col, thr_unit.where(counting, ""), codes.where(counting), catalog, column="threshold_unit"
     )
     scale = factors.where(converted, 1.0)
+    # a base level: in the target's unit for level-like kinds, else in base_unit (a level, not %)
+    base_unit = _text(raw, "base_unit").map(lambda u: normalize_unit(u) if u else "")
+    has_base = base["value"].notna() if base is not None else pd.Series(False, index=raw.index)
+    col.flag(
+        has_base & ~converted & (base_unit == ""),
+        "base_unit",
+        "a base value for a " + kind + " target needs its unit",
+        "fill in base_unit (e.g. 亿元): the base is a level, not a rate",
+    )
+    base_scale = scale.where(
+        base_unit == "",
+        _factors(
+            col, base_unit.where(has_base, ""), codes.where(has_base), catalog, column="base_unit"
+        ),
+    )
     out = pd.DataFrame(
         {
             "target_id": ids,
@@ -714,7 +905,9 @@ def normalize_targets(
             "kind": kind,
             "comparator": comparator,
             "base_period": base_period,
-            "base_value": round_significant(base["value"] * scale) if base is not None else np.nan,
+            "base_value": round_significant(base["value"] * base_scale)
+            if base is not None
+            else np.nan,
             "target_period": target_period,
             "target_value": round_significant(value["value"] * scale),
             "unit": np.where(
@@ -764,6 +957,7 @@ def normalize_parks(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     fictional = _text(raw, "fictional").str.lower().isin(["true", "1", "yes", "是"])
     out = pd.DataFrame({c: _text(raw, c) for c in PARK_COLUMNS})
     out["fictional"] = fictional
+    out["origin_file"], out["origin_row"] = raw["origin_file"], raw["origin_row"]
     return out[~col.bad].reset_index(drop=True), col.issues()
 
 

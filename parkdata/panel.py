@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import paths
 from .catalog import Catalog, Indicator, default_catalog, read_catalog
 from .errors import InputError, Issue
-from .files import raw_files, table_of
+from .files import TABLES, raw_files, table_of
 from .normalize import (
     ISSUE_COLUMNS,
     MEMBERSHIP_COLUMNS,
     OBSERVATION_COLUMNS,
     PARK_COLUMNS,
     TARGET_COLUMNS,
+    check_duplicates,
     normalize_memberships,
     normalize_observations,
     normalize_parks,
@@ -26,7 +28,7 @@ from .normalize import (
 from .readers import read_table
 from .registry import ParkRegistry
 
-FILE_REPORT_COLUMNS = ["file", "table", "read", "loaded", "rejected", "empty"]
+FILE_REPORT_COLUMNS = ["file", "table", "read", "loaded", "rejected", "repeated", "empty"]
 
 
 @dataclass
@@ -125,6 +127,16 @@ def _concat(frames: Iterable[pd.DataFrame], columns: Sequence[str]) -> pd.DataFr
     )
 
 
+def _labels(files: Sequence[Path]) -> dict[Path, str]:
+    """How each file is named in messages: its name, or its path where two names coincide."""
+    names = [p.name for p in files]
+    return {p: (p.name if names.count(p.name) == 1 else str(p)) for p in files}
+
+
+def _issue_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    return pd.DataFrame([i.as_dict() for i in issues], columns=ISSUE_COLUMNS)
+
+
 def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
     """Read and check raw files of every table into a :class:`Panel`.
 
@@ -133,25 +145,24 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
     """
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
-    by_table: dict[str, list[Path]] = {
-        t: [] for t in ("parks", "memberships", "targets", "observations", "catalog")
-    }
+    labels = _labels(files)
+    by_table: dict[str, list[Path]] = {t: [] for t in TABLES}
     issues: list[pd.DataFrame] = []
-    report: list[dict[str, object]] = []
+    report: dict[str, dict[str, Any]] = {}
     for path in files:
         table = table_of(path)
         if table is None:
             issues.append(
-                pd.DataFrame(
+                _issue_frame(
                     [
                         Issue(
-                            path.name,
+                            labels[path],
                             None,
                             None,
                             None,
                             f"unknown file type {path.suffix!r}",
                             "give data as .csv, .xlsx or .parquet (and catalogs as .yaml)",
-                        ).as_dict()
+                        )
                     ]
                 )
             )
@@ -159,73 +170,71 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
         by_table[table].append(path)
     catalog = _catalog_with(by_table["catalog"])
 
-    def run(table: str, normalize: object) -> pd.DataFrame:
+    def run(
+        table: str, normalize: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
+    ) -> pd.DataFrame:
         outs = []
         for path in by_table[table]:
+            label = labels[path]
+            stats: dict[str, Any] = {"file": str(path), "table": table, "read": 0, "empty": 0}
+            report[label] = stats
             try:
-                raw = read_table(path)
+                raw = read_table(path, label)
             except InputError as exc:
-                issues.append(pd.DataFrame([i.as_dict() for i in exc.issues])[ISSUE_COLUMNS])
-                report.append(
-                    {
-                        "file": str(path),
-                        "table": table,
-                        "read": 0,
-                        "loaded": 0,
-                        "rejected": 0,
-                        "empty": 0,
-                    }
-                )
+                issues.append(_issue_frame(exc.issues))
                 continue
-            clean, found = normalize(raw)  # type: ignore[operator]
+            issues.append(_issue_frame(raw.issues))
+            if not len(raw.frame):
+                continue
+            clean, found = normalize(raw.frame)
             issues.append(found)
-            bad = found[found["severity"] == "error"]
-            rejected = (
-                bad["row"].nunique() if bad["row"].notna().any() else (len(raw) if len(bad) else 0)
-            )
-            report.append(
-                {
-                    "file": str(path),
-                    "table": table,
-                    "read": len(raw),
-                    "loaded": len(clean),
-                    "rejected": int(rejected),
-                    "empty": max(len(raw) - len(clean) - int(rejected), 0),
-                }
-            )
+            stats.update(read=len(raw.frame), empty=clean.attrs.get("empty", 0))
             outs.append(clean)
-        return (
-            pd.concat([o for o in outs if len(o)], ignore_index=True)
-            if any(len(o) for o in outs)
-            else pd.DataFrame()
-        )
+        frames = [o for o in outs if len(o)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     parks = run("parks", normalize_parks)
-    parks = parks if len(parks) else pd.DataFrame(columns=PARK_COLUMNS)
-    dup = parks["park_id"].duplicated(keep="first")
-    if dup.any():
+    parks = (
+        parks if len(parks) else pd.DataFrame(columns=[*PARK_COLUMNS, "origin_file", "origin_row"])
+    )
+    again = parks["park_id"].duplicated(keep="first")
+    if again.any():
+        first = parks.drop_duplicates("park_id").set_index("park_id")
+        dup = parks[again]
         issues.append(
             pd.DataFrame(
                 {
-                    "file": "parks",
+                    "file": dup["origin_file"],
                     "sheet": None,
-                    "row": None,
+                    "row": dup["origin_row"],
                     "column": "park_id",
-                    "value": parks.loc[dup, "park_id"],
-                    "problem": "park_id defined in two files",
-                    "fix": "keep one definition of each park",
+                    "value": dup["park_id"],
+                    "problem": "park_id already defined in "
+                    + dup["park_id"].map(first["origin_file"]).astype(str)
+                    + " row "
+                    + dup["park_id"].map(first["origin_row"]).astype(str),
+                    "fix": "keep one definition of each park (or load without the bundled data: "
+                    "bundled=False)",
                     "severity": "error",
                 }
             )[ISSUE_COLUMNS]
         )
-        parks = parks[~dup]
+        parks = parks[~again]
+    parks = parks.drop(columns=["origin_file", "origin_row"]).reset_index(drop=True)
     registry = ParkRegistry(parks)
     memberships = run("memberships", lambda raw: normalize_memberships(raw, parks))
     targets = run("targets", lambda raw: normalize_targets(raw, registry, catalog))
     observations = run("observations", lambda raw: normalize_observations(raw, registry, catalog))
+    if len(observations):
+        observations, found = check_duplicates(observations)
+        issues.append(found)
+        observations = observations.drop(columns="source_given").reset_index(drop=True)
     issue_frame = _concat(issues, ISSUE_COLUMNS)
+    counted = [f["origin_file"].value_counts() for f in (targets, observations) if len(f)]
+    loaded = pd.concat(counted) if counted else pd.Series(dtype=int)
+    _fill_report(report, issue_frame, loaded)
     panel = Panel(
-        parks=parks.reset_index(drop=True),
+        parks=parks,
         memberships=memberships if len(memberships) else pd.DataFrame(columns=MEMBERSHIP_COLUMNS),
         observations=observations
         if len(observations)
@@ -233,11 +242,28 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
         targets=targets if len(targets) else pd.DataFrame(columns=TARGET_COLUMNS),
         catalog=catalog,
         issues=issue_frame,
-        files=pd.DataFrame(report, columns=FILE_REPORT_COLUMNS),
+        files=pd.DataFrame(list(report.values()), columns=FILE_REPORT_COLUMNS),
     )
     if errors == "raise" and len(panel.errors()):
         raise InputError(_issue_objects(panel.errors()))
     return panel
+
+
+def _fill_report(
+    report: dict[str, dict[str, Any]], issues: pd.DataFrame, loaded: pd.Series
+) -> None:
+    """Per file: rows read, loaded, rejected (an error), dropped as repeats, empty (no value)."""
+    errors = issues[issues["severity"] == "error"]
+    repeats = issues[issues["problem"].astype(str).str.startswith("dropped: the same")]
+    for label, stats in report.items():
+        mine = errors[errors["file"] == label]
+        places = mine.dropna(subset=["row"]).drop_duplicates(["sheet", "row", "column"])
+        stats["rejected"] = stats["read"] if mine["row"].isna().any() else len(places)
+        stats["repeated"] = int((repeats["file"] == label).sum())
+        if stats["table"] in ("targets", "observations"):
+            stats["loaded"] = int(loaded.get(label, 0))
+        else:
+            stats["loaded"] = stats["read"] - stats["rejected"]
 
 
 def _catalog_with(extra_files: Sequence[Path]) -> Catalog:

@@ -1,8 +1,11 @@
 """Periods: canonical strings ``2021`` (year), ``2021Q3`` (quarter), ``2021-09`` (month).
 
-Chinese forms are read too: ``2021年``, ``2021年9月``, ``2021年1-9月`` / ``2021年1—9月`` (本年累计 to
-September: a ``ytd`` basis), ``2021年1-2月`` (January and February are published together: ``2021-02``
-ytd), ``2021年三季度`` / ``2021年第3季度``, ``2021.09``, ``202109``.
+One grammar serves table cells (:func:`parse_period`, the whole text must be a period) and sheet
+titles (:func:`find_period`, the first period inside a longer text). Chinese forms are read:
+``2021年``, ``2021年9月``, ``2021年1-9月`` / ``2021年1—9月`` (本年累计 to September: basis ``ytd``),
+``2021年1-2月`` (published together: ``2021-02`` ytd), ``2021年上半年`` (ytd to June),
+``2021年前三季度`` (ytd to September), ``2021年三季度`` / ``2021年第3季度`` / ``2021年7-9月``
+(the quarter alone), ``2021.09``, ``202109``.
 """
 
 from __future__ import annotations
@@ -13,15 +16,27 @@ from dataclasses import dataclass
 
 BASES = ("annual", "ytd", "quarter", "month", "point")
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_CANONICAL = re.compile(r"^(?P<y>\d{4})(?:Q(?P<q>[1-4])|-(?P<m>0[1-9]|1[0-2]))?$")
-_PATTERNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"^(?P<y>\d{4})年?(?:1|01)[-—–~至到](?P<m>\d{1,2})月?$"), "ytd"),
-    (re.compile(r"^(?P<y>\d{4})年?(?:第)?(?P<q>[1-4一二三四])季度?$"), "quarter"),
-    (re.compile(r"^(?P<y>\d{4})[-/.年]?Q(?P<q>[1-4])$", re.I), "quarter"),
-    (re.compile(r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})月?(?:末)?$"), None),
-    (re.compile(r"^(?P<y>\d{4})(?P<m>0[1-9]|1[0-2])$"), None),
-    (re.compile(r"^(?P<y>\d{4})(?:年(?:度|末|底)?)?(?:\.0)?$"), None),
+_Y = r"(?P<y>(?:19|20)\d{2})"
+_DASH = r"[-—–~～至到]"
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+# (pattern, kind): kind says how the groups are read; order matters (most specific first)
+_GRAMMAR: tuple[tuple[str, str], ...] = (
+    (_Y + r"年?(?:1|01)月?" + _DASH + r"(?P<m>\d{1,2})月", "ytd"),
+    (_Y + r"年?(?P<m1>\d{1,2})月?" + _DASH + r"(?P<m2>\d{1,2})月", "span"),
+    (_Y + r"年?上半年", "h1"),
+    (_Y + r"年?前(?P<n>[一二两三四1-4])个?季度", "ytd_quarters"),
+    (_Y + r"年?第?(?P<q>[1-4一二三四])季度", "quarter"),
+    (_Y + r"[-/.年]?Q(?P<q>[1-4])", "quarter"),
+    (_Y + r"年(?P<m>\d{1,2})月(?:末|底)?", "month"),
+    (_Y + r"[-/.](?P<m>\d{1,2})(?:月(?:末|底)?)?", "month"),
+    (_Y + r"(?P<m>0[1-9]|1[0-2])", "month"),
+    (_Y + r"(?:年(?:度|末|底)?)?(?:\.0)?", "year"),
+)
+_FULL = tuple((re.compile(rf"^{p}$", re.I), kind) for p, kind in _GRAMMAR)
+_SEARCH = (
+    *((re.compile(p, re.I), kind) for p, kind in _GRAMMAR[:-1]),
+    # in titles a year needs its 年, and nothing after it that we do not read (下半年, 前…)
+    (re.compile(_Y + r"年(?!\d|[上下]半年|前|第|[一二三四]季)"), "year"),
 )
 
 
@@ -50,34 +65,73 @@ class Period:
         return self.year + self.end_month / 12
 
 
+def _month(year: int, month: int, hint: str | None) -> Period | None:
+    if not 1 <= month <= 12:
+        return None
+    return Period(f"{year}-{month:02d}", year, month=month, basis_hint=hint)
+
+
+def _quarter(year: int, quarter: int) -> Period:
+    return Period(f"{year}Q{quarter}", year, quarter=quarter, basis_hint="quarter")
+
+
+def _build(match: re.Match[str], kind: str) -> Period | None:
+    year = int(match["y"])
+    if kind == "ytd":
+        return _month(year, int(match["m"]), "ytd")
+    if kind == "span":  # 4-6月 is the second quarter; other spans are not periods we keep
+        first, last = int(match["m1"]), int(match["m2"])
+        if last - first == 2 and first in (1, 4, 7, 10):
+            return _quarter(year, last // 3)
+        return None
+    if kind == "h1":
+        return _month(year, 6, "ytd")
+    if kind == "ytd_quarters":
+        n = match["n"]
+        return _month(year, 3 * (_CN.get(n) or int(n)), "ytd")
+    if kind == "quarter":
+        q = match["q"]
+        return _quarter(year, _CN.get(q) or int(q))
+    if kind == "month":
+        return _month(year, int(match["m"]), None)
+    return Period(str(year), year)
+
+
+def _normalise(text: object) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+
+
 def parse_period(text: object) -> Period | None:
-    """Read a period; ``None`` when the text is not one.
+    """Read a period that is the whole of ``text``; ``None`` when it is not one.
 
     >>> parse_period("2021年1-9月")
     Period(code='2021-09', year=2021, quarter=None, month=9, basis_hint='ytd')
     """
-    raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
-    if not raw:
-        return None
-    match = _CANONICAL.match(raw)
-    hint: str | None = None
-    if match is None:
-        for pattern, basis in _PATTERNS:
-            match = pattern.match(raw)
-            if match is not None:
-                hint = basis
+    raw = _normalise(text)
+    for pattern, kind in _FULL:
+        match = pattern.match(raw)
+        if match is not None:
+            period = _build(match, kind)
+            if period is not None:
+                return period
+    return None
+
+
+def find_period(text: object) -> Period | None:
+    """The first period written inside a longer text (a sheet title, a sheet name).
+
+    >>> find_period("湖口高新园区2021年前三季度主要经济指标").code
+    '2021-09'
+    """
+    raw = _normalise(text)
+    found: list[tuple[int, int, Period]] = []
+    for rank, (pattern, kind) in enumerate(_SEARCH):
+        for match in pattern.finditer(raw):
+            period = _build(match, kind)
+            if period is not None:
+                found.append((match.start(), rank, period))
                 break
-    if match is None:
+    if not found:
         return None
-    year = int(match["y"])
-    groups = match.groupdict()
-    quarter_text, month_text = groups.get("q"), groups.get("m")
-    if quarter_text:
-        quarter = _CN_DIGITS.get(quarter_text) or int(quarter_text)
-        return Period(f"{year}Q{quarter}", year, quarter=quarter, basis_hint=hint)
-    if month_text:
-        month = int(month_text)
-        if not 1 <= month <= 12:
-            return None
-        return Period(f"{year}-{month:02d}", year, month=month, basis_hint=hint)
-    return Period(str(year), year, basis_hint=hint)
+    # the earliest position wins; at one position the most specific form (lowest rank)
+    return min(found, key=lambda f: (f[0], f[1]))[2]

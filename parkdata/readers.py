@@ -1,25 +1,27 @@
 """Read input files into raw tables of text, each row carrying where it came from.
 
-Supported: tidy or wide CSV (UTF-8, UTF-8 with BOM, GBK/GB18030, detected), Parquet, and Excel
-workbooks — tidy sheets, or sheets laid out as statistics offices publish them (rows = indicators
-in Chinese; columns 本月 / 本年累计 / 同比增长%, possibly under merged header cells; one sheet per
-period). Nothing here interprets values: that is :mod:`parkdata.normalize`'s job.
+Supported: tidy or wide CSV / TSV (UTF-8, UTF-8 with BOM, GBK/GB18030, detected), Parquet, and
+Excel workbooks — tidy or wide sheets, or sheets laid out as statistics offices publish them (see
+:mod:`parkdata.statsheet`). Nothing here interprets values: that is :mod:`parkdata.normalize`'s job.
+Row numbers are spreadsheet row numbers (the header is row 1).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
-import re
-import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, Issue
 from .periods import parse_period
-from .units import is_known_unit
+from .statsheet import STAT_INDICATOR_HEADER, STAT_VALUE_HEADER, fold_header, read_stat_sheet
+from .units import round_significant
 
-ORIGIN_COLUMNS = ("origin_file", "origin_sheet", "origin_row")
+ORIGIN_COLUMNS = ("origin_file", "origin_sheet", "origin_row", "origin_column")
 
 # Chinese (and loose English) column headers accepted for the contract's columns.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -42,19 +44,56 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("source", "来源", "数据来源", "出处"),
     "note": ("note", "备注", "说明", "注"),
 }
+_SYNONYM_LOOKUP = {fold_header(s): col for col, syns in COLUMN_SYNONYMS.items() for s in syns}
 _ENCODINGS = ("utf-8", "gb18030")
+#: Sheets whose names start with these are reference or instructions (the template's), not data.
+SKIPPED_SHEET_PREFIXES = ("说明", "参考", "_")
 
 
-def _fold(text: object) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().lower().replace(" ", "")
+@dataclass
+class RawTable:
+    """Rows read from one file (text cells plus ``origin_*``), and problems met while reading."""
+
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
 
 
-_SYNONYM_LOOKUP = {_fold(s): col for col, syns in COLUMN_SYNONYMS.items() for s in syns}
+def _file_issue(
+    label: str,
+    problem: str,
+    fix: str = "check the file",
+    sheet: str | None = None,
+    column: str | None = None,
+) -> Issue:
+    return Issue(
+        file=label, row=None, column=column, value=None, problem=problem, fix=fix, sheet=sheet
+    )
 
 
-def rename_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Map Chinese or loose headers (园区, 指标名称, 单位 …) to the contract's column names."""
-    mapping = {c: _SYNONYM_LOOKUP.get(_fold(c), c) for c in frame.columns if isinstance(c, str)}
+def rename_columns(frame: pd.DataFrame, label: str, sheet: str | None = None) -> pd.DataFrame:
+    """Map Chinese or loose headers (园区, 指标名称, 单位 …) to the contract's column names.
+
+    Two headers that mean the same column (``park_id`` and ``园区名称``) are an error: which one to
+    read would be a guess.
+    """
+    mapping = {c: _SYNONYM_LOOKUP.get(fold_header(c), c) for c in frame.columns}
+    targets: dict[str, list[str]] = {}
+    for original, target in mapping.items():
+        targets.setdefault(str(target), []).append(str(original))
+    clashes = {t: names for t, names in targets.items() if len(names) > 1}
+    if clashes:
+        raise InputError(
+            [
+                _file_issue(
+                    label,
+                    f"columns {names} all mean {target!r}",
+                    f"keep one of them (or rename the others, e.g. {names[1]}_原始)",
+                    sheet=sheet,
+                    column=names[1],
+                )
+                for target, names in clashes.items()
+            ]
+        )
     return frame.rename(columns=mapping)
 
 
@@ -75,62 +114,91 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
     return "utf-8"
 
 
-def _read_csv_text(path: Path, encoding: str) -> pd.DataFrame:
-    """All cells as text; pyarrow's multithreaded parser first, pandas' C parser as fallback."""
-    try:
-        return pd.read_csv(
-            path, dtype="str", keep_default_na=False, encoding=encoding, engine="pyarrow"
-        )
-    except (UnicodeDecodeError, pd.errors.EmptyDataError):
-        raise
-    except Exception:  # pyarrow rejects some files the C parser reads (ragged rows, odd quoting)
-        return pd.read_csv(path, dtype="str", keep_default_na=False, encoding=encoding)
+def _separator(path: Path, encoding: str) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    if path.suffix.lower() == ".txt":
+        with path.open(encoding=encoding, errors="replace") as fh:
+            try:
+                return csv.Sniffer().sniff(fh.readline(), delimiters=",\t;|").delimiter
+            except csv.Error:
+                return ","
+    return ","
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV as text with origin columns; encoding detected (see :func:`detect_encoding`)."""
+def _has_blank_lines(path: Path, chunk: int = 1 << 24) -> bool:
+    """True if the file has an empty line (read in chunks: large files stay out of memory)."""
+    tail = b""
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            data = tail + block
+            if b"\n\n" in data or b"\n\r\n" in data:
+                return True
+            tail = data[-2:]
+    return False
+
+
+def _read_csv_text(path: Path, encoding: str, sep: str) -> pd.DataFrame:
+    """All cells as text, one frame row per file row after the header (blank lines kept)."""
+    if not _has_blank_lines(path):
+        try:  # pyarrow's multithreaded parser: fast, but it drops blank lines
+            return pd.read_csv(
+                path,
+                dtype="str",
+                keep_default_na=False,
+                encoding=encoding,
+                sep=sep,
+                engine="pyarrow",
+            )
+        except (UnicodeDecodeError, pd.errors.EmptyDataError):
+            raise
+        except Exception:  # pyarrow rejects some files the C parser reads (ragged rows, quoting)
+            pass
+    return pd.read_csv(
+        path, dtype="str", keep_default_na=False, encoding=encoding, sep=sep, skip_blank_lines=False
+    )
+
+
+def read_csv(path: Path, label: str | None = None) -> RawTable:
+    """Read a CSV / TSV as text with origin columns; encoding detected (:func:`detect_encoding`)."""
+    label = label or path.name
     encoding = detect_encoding(path)
-    tried = [encoding] + [e for e in _ENCODINGS if e != encoding]
-    for enc in tried:
+    for enc in [encoding] + [e for e in _ENCODINGS if e != encoding]:
         try:
-            frame = _read_csv_text(path, enc)
+            frame = _read_csv_text(path, enc, _separator(path, enc))
             break
         except UnicodeDecodeError:
             continue
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputError([_file_issue(path, f"not a readable CSV ({exc})")]) from None
+            raise InputError([_file_issue(label, f"not a readable CSV ({exc})")]) from None
     else:
         raise InputError(
-            [_file_issue(path, "text is neither UTF-8 nor GBK/GB18030", "save it as UTF-8 CSV")]
+            [_file_issue(label, "text is neither UTF-8 nor GBK/GB18030", "save it as UTF-8 CSV")]
         )
-    return _with_origin(rename_columns(_strip_headers(frame)), path, None, first_row=2)
+    frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
+    frame = _with_origin(rename_columns(frame, label), label, None, first_row=2)
+    blank = frame.drop(columns=list(ORIGIN_COLUMNS), errors="ignore").eq("").all(axis=1)
+    return RawTable(melt_wide(frame[~blank].reset_index(drop=True)))
 
 
-def read_parquet(path: Path) -> pd.DataFrame:
-    """Read a Parquet file (typed columns kept) with origin columns."""
+def read_parquet(path: Path, label: str | None = None) -> RawTable:
+    """Read a Parquet file (typed columns kept) with origin columns (first data row = row 1)."""
+    label = label or path.name
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
-        raise InputError([_file_issue(path, f"not a readable Parquet file ({exc})")]) from None
-    return _with_origin(rename_columns(frame), path, None, first_row=1)
-
-
-def _strip_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
+        raise InputError([_file_issue(label, f"not a readable Parquet file ({exc})")]) from None
+    return RawTable(melt_wide(_with_origin(rename_columns(frame, label), label, None, first_row=1)))
 
 
 def _with_origin(
-    frame: pd.DataFrame, path: Path, sheet: str | None, first_row: int
+    frame: pd.DataFrame, label: str, sheet: str | None, first_row: int
 ) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
-    frame["origin_file"] = path.name
+    frame["origin_file"] = label
     frame["origin_sheet"] = sheet
     frame["origin_row"] = pd.RangeIndex(first_row, first_row + len(frame))
     return frame
-
-
-def _file_issue(path: Path, problem: str, fix: str = "check the file") -> Issue:
-    return Issue(file=path.name, row=None, column=None, value=None, problem=problem, fix=fix)
 
 
 # --- wide tables ----------------------------------------------------------------------------
@@ -140,9 +208,9 @@ def melt_wide(frame: pd.DataFrame) -> pd.DataFrame:
     """Turn a wide table (periods as columns: 2019, 2020年 …) into the tidy long form.
 
     The period column's header becomes ``period``; ``origin_column`` records it for error messages.
-    Tables that already have a ``period`` column are returned unchanged.
+    Tables that already have a ``period`` or ``value`` column are returned unchanged.
     """
-    if "period" in frame.columns:
+    if "period" in frame.columns or "value" in frame.columns:
         return frame
     period_cols = [c for c in frame.columns if c not in ORIGIN_COLUMNS and parse_period(c)]
     if not period_cols:
@@ -157,20 +225,29 @@ def melt_wide(frame: pd.DataFrame) -> pd.DataFrame:
 # --- Excel ------------------------------------------------------------------------------------
 
 
-def _cell_text(cell: object) -> str | None:
+def _cell_value(cell: object) -> object:
+    """A cell's value as the user sees it: a 12.5% cell is 12.5, not 0.125."""
+    value = getattr(cell, "value", None)
+    fmt = str(getattr(cell, "number_format", "") or "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in fmt:
+        return float(round_significant(np.array([value * 100.0]))[0])
+    return value
+
+
+def _cell_text(value: object) -> str | None:
     """A cell as text: dates become months (2021-09), whole floats lose their .0."""
-    if cell is None:
+    if value is None:
         return None
-    if isinstance(cell, (datetime.datetime, datetime.date)):
-        return f"{cell.year}-{cell.month:02d}"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return f"{value.year}-{value.month:02d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _sheet_grid(ws: object) -> list[list[object]]:
-    """Cell values of an openpyxl worksheet with merged ranges filled from their top-left cell."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+    """Cell values of a worksheet, merged ranges filled from their top-left cell."""
+    rows = [[_cell_value(c) for c in r] for r in ws.iter_rows()]  # type: ignore[attr-defined]
     for rng in ws.merged_cells.ranges:  # type: ignore[attr-defined]
         value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
         for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
@@ -180,41 +257,61 @@ def _sheet_grid(ws: object) -> list[list[object]]:
     return rows
 
 
-_STAT_HEADER = re.compile(r"^(指标名称|指标|项目|项目名称)$")
-
-
-#: Sheets whose names start with these are reference or instructions (the template's), not data.
-SKIPPED_SHEET_PREFIXES = ("说明", "参考", "_")
-
-
 def _find_header(grid: list[list[object]]) -> tuple[int, str | None]:
-    """Index of the header row and the layout: ``stat`` (statistics office), ``tidy`` or None."""
+    """Index of the header row and the layout: ``tidy``, ``stat`` (statistics office) or None."""
     for i, row in enumerate(grid[:30]):
-        cells = {_fold(c) for c in row if c is not None}
-        if sum(c in _SYNONYM_LOOKUP for c in cells) >= 3 and cells & {
-            "period",
-            "时期",
-            "value",
-            "数值",
-            "年份",
-        }:
+        cells = [fold_header(c) for c in row if c is not None and str(c).strip()]
+        known = {_SYNONYM_LOOKUP[c] for c in cells if c in _SYNONYM_LOOKUP}
+        periods = sum(parse_period(c) is not None for c in cells)
+        if len(known) >= 3 and ("value" in known or "period" in known or periods):
             return i, "tidy"
-        if any(_STAT_HEADER.match(c) for c in cells):
+        if any(STAT_INDICATOR_HEADER.match(c) for c in cells) and any(
+            STAT_VALUE_HEADER.search(c) for c in cells
+        ):
             return i, "stat"
-        if sum(c in _SYNONYM_LOOKUP for c in cells) >= 3:
-            return i, "tidy"
     return 0, None
 
 
-def read_excel(path: Path) -> pd.DataFrame:
-    """Read every sheet of a workbook into one raw table (tidy, wide or statistics-office)."""
+def _ambiguous_periods(
+    frame: pd.DataFrame, values: list[list[object]], header: list[str]
+) -> pd.DataFrame:
+    """Mark numeric period cells like 2021.1 (Excel stores 2021.10 so): they cannot be read."""
+    if "period" not in frame.columns:
+        return frame
+    j = list(frame.columns).index("period")
+    for i, row in enumerate(values):
+        cell = row[j] if j < len(row) else None
+        if isinstance(cell, float) and not cell.is_integer():
+            frame.iloc[i, j] = f"{cell} (a number: 2021.1 and 2021.10 look the same)"
+    return frame
+
+
+def _read_tidy_sheet(
+    grid: list[list[object]], header_at: int, label: str, sheet: str
+) -> pd.DataFrame:
+    header = [str(c).strip() if c is not None else f"col{j}" for j, c in enumerate(grid[header_at])]
+    values = [r + [None] * (len(header) - len(r)) for r in grid[header_at + 1 :]]
+    frame = pd.DataFrame(
+        [[_cell_text(c) for c in r[: len(header)]] for r in values], columns=header, dtype="str"
+    )
+    frame = _ambiguous_periods(rename_columns(frame, label, sheet), values, header)
+    frame["origin_file"], frame["origin_sheet"] = label, sheet
+    frame["origin_row"] = range(header_at + 2, header_at + 2 + len(frame))
+    blank = frame.drop(columns=["origin_file", "origin_sheet", "origin_row"]).isna().all(axis=1)
+    return melt_wide(frame[~blank].reset_index(drop=True))
+
+
+def read_excel(path: Path, label: str | None = None) -> RawTable:
+    """Read every sheet of a workbook; a sheet that cannot be read is reported, the rest kept."""
     import openpyxl
 
+    label = label or path.name
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputError([_file_issue(path, f"not a readable Excel workbook ({exc})")]) from None
-    frames = []
+        raise InputError([_file_issue(label, f"not a readable Excel workbook ({exc})")]) from None
+    frames: list[pd.DataFrame] = []
+    issues: list[Issue] = []
     for ws in book.worksheets:
         if ws.title.startswith(SKIPPED_SHEET_PREFIXES):
             continue
@@ -222,227 +319,57 @@ def read_excel(path: Path) -> pd.DataFrame:
         if not any(any(c is not None for c in row) for row in grid):
             continue
         header_at, layout = _find_header(grid)
-        if layout is None:
-            raise InputError(
-                [
-                    Issue(
-                        path.name,
-                        None,
-                        None,
-                        None,
-                        f"sheet {ws.title!r} has no "
-                        "header row with 园区/指标/时期/数值 or 指标名称/本月/本年累计",
-                        "add a header row, or rename the sheet to start with 说明 "
-                        "if it holds no data",
+        try:
+            if layout == "tidy":
+                frames.append(_read_tidy_sheet(grid, header_at, label, ws.title))
+            elif layout == "stat":
+                frames.append(pd.DataFrame(read_stat_sheet(grid, header_at, label, ws.title)))
+            else:
+                issues.append(
+                    _file_issue(
+                        label,
+                        f"sheet {ws.title!r} has no header row with 园区/指标/时期/数值 or "
+                        "指标名称/本月/本年累计",
+                        "add a header row, or rename the sheet to start "
+                        "with 说明 if it holds no data",
                         sheet=ws.title,
                     )
-                ]
-            )
-        if layout == "stat":
-            frames.append(_read_stat_sheet(grid, header_at, path, ws.title))
-        else:
-            header = [
-                str(c).strip() if c is not None else f"col{j}"
-                for j, c in enumerate(grid[header_at])
-            ]
-            body = [[_cell_text(c) for c in r] for r in grid[header_at + 1 :]]
-            frame = pd.DataFrame(body, columns=header, dtype="str")
-            frame = frame.dropna(how="all")
-            frame.index = frame.index + header_at + 2
-            frame = rename_columns(frame)
-            frame["origin_file"], frame["origin_sheet"] = path.name, ws.title
-            frame["origin_row"] = frame.index
-            frames.append(melt_wide(frame.reset_index(drop=True)))
-    if not frames:
-        raise InputError([_file_issue(path, "the workbook has no data", "fill in a sheet")])
-    return pd.concat(frames, ignore_index=True)
-
-
-_YOY = re.compile(r"同比|增长|增速|增幅|增减|±")
-_MONTH = re.compile(r"本月|当月")
-_PRIOR = re.compile(r"上年同期|去年同期")
-_YTD = re.compile(r"累计|1[-—–~至]\d{1,2}月|本年|全年")
-_PERIOD_IN_TEXT = re.compile(
-    r"(\d{4})\s*年\s*(?:(1\s*[-—–~至]\s*\d{1,2})\s*月|(\d{1,2})\s*月|([一二三四1-4])\s*季度)?"
-)
-_ENUM_PREFIX = re.compile(
-    r"^(?:[#*]|其中[:：]|[一二三四五六七八九十]+[、.]|\(?[0-9]+[)、.．]|（[0-9一二三四五六七八九十]+）)+"
-)
-
-
-def _period_from_text(text: str) -> tuple[str, int | None] | None:
-    """(year, last month) from a title or sheet name like '2021年1-9月'; month None for a year."""
-    whole = parse_period(text)  # a sheet named 2021.09, 202109, 2021Q3 …
-    if whole is not None:
-        return str(whole.year), whole.end_month if whole.code != str(whole.year) else None
-    match = _PERIOD_IN_TEXT.search(unicodedata.normalize("NFKC", text))
-    if match is None:
-        return None
-    year, span, month, quarter = match.groups()
-    if span:
-        return year, int(re.split(r"[-—–~至]", span)[-1])
-    if month:
-        return year, int(month)
-    if quarter:
-        return year, "一二三四1234".index(quarter) % 4 * 3 + 3
-    return year, None
-
-
-def _read_stat_sheet(
-    grid: list[list[object]], header_at: int, path: Path, sheet: str
-) -> pd.DataFrame:
-    """Tidy rows from a statistics-office sheet: one row per indicator × value column."""
-    above = " ".join(str(c) for row in grid[:header_at] for c in row if c is not None)
-    header_rows = [header_at]
-    while header_rows[-1] + 1 < len(grid):  # a second header row under merged cells
-        nxt = grid[header_rows[-1] + 1]
-        first = nxt[0] if nxt else None
-        labels = [c for c in nxt[1:] if isinstance(c, str) and c.strip()]
-        if (
-            (first is None or _fold(first) == _fold(grid[header_at][0]))
-            and labels
-            and not any(isinstance(c, (int, float)) for c in nxt[1:])
-        ):
-            header_rows.append(header_rows[-1] + 1)
-        else:
-            break
-    ncol = max(len(grid[r]) for r in header_rows)
-    names = []
-    for j in range(ncol):
-        parts: list[str] = []
-        for r in header_rows:
-            cell = grid[r][j] if j < len(grid[r]) else None
-            text = "" if cell is None else _fold(cell)
-            if text and text not in parts:
-                parts.append(text)
-        names.append("|".join(parts))
-    ind_col = next(j for j, n in enumerate(names) if _STAT_HEADER.match(n.split("|")[0]))
-    unit_col = next((j for j, n in enumerate(names) if n in ("单位", "计量单位")), None)
-    period = _period_from_text(sheet) or _period_from_text(above)
-    if period is None:
-        raise InputError(
-            [
-                Issue(
-                    path.name,
-                    None,
-                    None,
-                    sheet,
-                    "the sheet's period is not in its name or title",
-                    "name the sheet like 2021年1-9月 (or put the "
-                    "period in the title above the header)",
-                    sheet=sheet,
                 )
-            ]
-        )
-    park_text = _park_from_text(above)
-    header_unit = {
-        j: m.group(1)
-        for j, n in enumerate(names)
-        if (m := re.search(r"[(（]([^()（）]+)[)）]", n)) and is_known_unit(m.group(1))
-    }
-    rows = []
-    for r in range(header_rows[-1] + 1, len(grid)):
-        row = grid[r]
-        name = row[ind_col] if ind_col < len(row) else None
-        if name is None or not str(name).strip():
-            continue
-        indicator = _ENUM_PREFIX.sub("", unicodedata.normalize("NFKC", str(name)).strip())
-        unit = row[unit_col] if unit_col is not None and unit_col < len(row) else None
-        named = re.search(r"[(（]([^()（）]+)[)）]\s*$", indicator)  # 主营业务收入(亿元)
-        if named and is_known_unit(named.group(1)):
-            indicator = indicator[: named.start()].strip()
-            unit = unit if unit is not None else named.group(1)
-        for j, header in enumerate(names):
-            if j in (ind_col, unit_col) or not header or j >= len(row) or row[j] is None:
-                continue
-            if str(row[j]).strip() == "":
-                continue
-            cell_unit = unit if unit is not None else header_unit.get(j)  # 本年累计(亿元)
-            rows.append(
-                _stat_cell(
-                    indicator, cell_unit, header, row[j], period, park_text, r + 1, j, sheet, path
-                )
-            )
-    frame = pd.DataFrame(rows)
-    return frame.dropna(subset=["indicator"]) if len(frame) else frame
+        except InputError as exc:
+            issues += exc.issues
+    frames = [f for f in frames if len(f)]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames and not issues:
+        issues.append(_file_issue(label, "the workbook has no data", "fill in a sheet"))
+    return RawTable(frame, issues)
 
 
-def _park_from_text(text: str) -> str | None:
-    match = re.search(r"(?:园区|单位|填报单位|开发区)\s*[:：]\s*(\S+)", text)
-    return match.group(1) if match else (text.strip() or None)
+def read_table(path: str | Path, label: str | None = None) -> RawTable:
+    """Read one input file by its extension (.csv, .tsv, .txt, .parquet, .xlsx, .xlsm).
 
-
-def _stat_cell(
-    indicator: str,
-    unit: object,
-    header: str,
-    value: object,
-    period: tuple[str, int | None] | None,
-    park_text: str | None,
-    excel_row: int,
-    col: int,
-    sheet: str,
-    path: Path,
-) -> dict[str, object]:
-    from openpyxl.utils import get_column_letter
-
-    year, month = period if period else (None, None)
-    code: str | None = indicator
-    unit_text = None if unit is None else str(unit)
-    prior = bool(_PRIOR.search(header))
-    if _YOY.search(header) and not prior:
-        code, unit_text = f"{indicator}增速", "%"
-        basis = "month" if _MONTH.search(header) else "ytd"
-    elif _MONTH.search(header):
-        basis = "month"
-    elif _YTD.search(header) or prior:
-        basis = "ytd"
-    else:
-        code = None  # a column we do not read (序号, 排名 …)
-        basis = "ytd"
-    if year is not None and prior:
-        year = str(int(year) - 1)
-    if basis == "ytd" and month in (None, 12):  # the whole year's 累计 is the annual figure
-        basis, period_code = "annual", str(year)
-    else:
-        period_code = f"{year}-{month or 12:02d}"
-    return {
-        "park_id": park_text,
-        "indicator": code,
-        "period": period_code if year is not None else None,
-        "basis": basis,
-        "value": str(value),
-        "unit": unit_text,
-        "source": f"{path.name} / {sheet} / row {excel_row}, column {get_column_letter(col + 1)}",
-        "origin_file": path.name,
-        "origin_sheet": sheet,
-        "origin_row": excel_row,
-        "origin_column": header,
-    }
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read one input file by its extension (.csv, .txt, .tsv, .parquet, .xlsx, .xlsm)."""
+    ``label`` names the file in ``origin_file`` and in messages (default: its name).
+    """
     path = Path(path)
+    label = label or path.name
     if not path.exists():
-        raise InputError([_file_issue(path, "file not found", "check the path")])
+        raise InputError([_file_issue(label, "file not found", "check the path")])
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return melt_wide(read_csv(path))
+        return read_csv(path, label)
     if suffix in (".parquet", ".pq"):
-        return melt_wide(read_parquet(path))
+        return read_parquet(path, label)
     if suffix in (".xlsx", ".xlsm"):
-        return read_excel(path)
+        return read_excel(path, label)
     if suffix == ".xls":
         raise InputError(
             [
                 _file_issue(
-                    path,
+                    label,
                     "old .xls workbooks are not read",
                     "open it in Excel or WPS and save as .xlsx",
                 )
             ]
         )
     raise InputError(
-        [_file_issue(path, f"unknown file type {suffix!r}", "use .csv, .xlsx or .parquet")]
+        [_file_issue(label, f"unknown file type {suffix!r}", "use .csv, .xlsx or .parquet")]
     )

@@ -27,7 +27,7 @@ _INSTRUCTIONS = (
     "4. 数值只填数字；“突破1000亿元”填 1000 并在“限定”选“以上”；“约300”选“约”。",
     "5. 单位按报表原样填写（亿元、万元、平方公里、亩、%、家……），系统自动换算。",
     "6. 来源：填写报表名称及行号，或网址及原文句子。",
-    "7. 增速（同比%）请作为单独指标填写，例如“主营业务收入增速”，单位 %。",
+    "7. 增速（同比%）请作为单独指标填写，例如“主营业务收入同比增速”，单位 %。",
 )
 
 
@@ -53,11 +53,13 @@ def write_template(
 
     ref = book.create_sheet("参考-指标目录")
     ref.append(["指标名称", "代码", "标准单位", "类型", "说明"])
-    indicators = [i for i in catalog if i.growth_of is None]
+    # levels first, then their reported growth rates (…同比增速, in %), as users are told to enter
+    indicators = sorted(catalog, key=lambda i: i.growth_of is not None)
     for ind in indicators:
         ref.append([ind.name_zh, ind.code, ind.unit, ind.kind, ind.description])
     lists = book.create_sheet("参考-选项")
-    columns = {"A": BASIS_CHOICES, "B": QUALIFIER_CHOICES, "C": tuple(known_units())}
+    compound = sorted({i.unit for i in catalog if "/" in i.unit})
+    columns = {"A": BASIS_CHOICES, "B": QUALIFIER_CHOICES, "C": (*known_units(), *compound)}
     for letter, values in columns.items():
         for row, value in enumerate(values, start=1):
             lists[f"{letter}{row}"] = value

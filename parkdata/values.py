@@ -39,6 +39,8 @@ MISSING_TOKENS = frozenset(
 )
 
 _PREFIXES: tuple[tuple[str, str], ...] = (
+    ("不超过", "at_most"),
+    ("不高于", "at_most"),
     ("不少于", "at_least"),
     ("不低于", "at_least"),
     ("超过", "at_least"),
@@ -88,7 +90,7 @@ class ParsedNumber:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")  # − (minus sign)
     return text.replace(",", "").replace(" ", "").replace("\u3000", "")
 
 
@@ -128,7 +130,10 @@ def parse_number(text: object) -> ParsedNumber:
             if suffix in unit:
                 unit = unit.replace(suffix, "")
                 qualifier = qual if qualifier == "exact" else qualifier
-    return ParsedNumber(float(rest), qualifier, percent, unit or None)
+    value = float(rest)
+    if not np.isfinite(value):
+        return ParsedNumber(None, error="not a number")
+    return ParsedNumber(value, qualifier, percent, unit or None)
 
 
 def parse_numbers(values: pd.Series) -> pd.DataFrame:
@@ -151,8 +156,9 @@ def parse_numbers(values: pd.Series) -> pd.DataFrame:
     if pd.api.types.is_numeric_dtype(values.dtype):
         out["value"] = values.astype(float).to_numpy()
         return out
-    fast = pd.to_numeric(values, errors="coerce")
-    out["value"] = fast.astype(float).to_numpy()
+    fast = pd.to_numeric(values, errors="coerce").astype(float)
+    fast = fast.where(np.isfinite(fast))  # "inf" is not a statistic
+    out["value"] = fast.to_numpy()
     slow = fast.isna() & values.notna()
     if slow.any():
         distinct = pd.unique(values[slow].astype(str))

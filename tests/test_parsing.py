@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parkdata import UnitError, conversion_factor, parse_number, parse_numbers, parse_period
+from parkdata.periods import find_period
 from parkdata.units import round_significant
 
 
@@ -76,7 +77,11 @@ def test_formatted_numbers_parse_back(x: float) -> None:
     [
         ("2021", "2021", None),
         ("2021年", "2021", None),
-        ("2021Q3", "2021Q3", None),
+        ("2021Q3", "2021Q3", "quarter"),
+        ("2021.0", "2021", None),  # a float year column written to CSV
+        ("2021年上半年", "2021-06", "ytd"),
+        ("2021年前三季度", "2021-09", "ytd"),
+        ("2021年4-6月", "2021Q2", "quarter"),
         ("2021年三季度", "2021Q3", "quarter"),
         ("2021年第3季度", "2021Q3", "quarter"),
         ("2021-09", "2021-09", None),
@@ -93,7 +98,9 @@ def test_periods(text: str, code: str, hint: str | None) -> None:
     assert period is not None and (period.code, period.basis_hint) == (code, hint)
 
 
-@pytest.mark.parametrize("text", ["2021-13", "21年", "x", "", "2021Q5"])
+@pytest.mark.parametrize(
+    "text", ["2021-13", "21年", "x", "", "2021Q5", "2021年下半年", "2021年3-5月"]
+)
 def test_not_periods(text: str) -> None:
     assert parse_period(text) is None
 
@@ -139,3 +146,20 @@ def test_round_significant_removes_conversion_noise() -> None:
     assert 3.24 * 1e4 != 32400
     assert round_significant(np.array([3.24 * 1e4]))[0] == 32400
     assert np.isnan(round_significant(np.array([np.nan]))[0])
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("湖口高新园区2021年上半年主要经济指标", "2021-06"),
+        ("湖口高新园区2021年前三季度主要经济指标", "2021-09"),
+        ("2021年4-6月园区经济运行", "2021Q2"),
+        ("园区2021年1-9月主要指标", "2021-09"),
+        ("园区2021年度统计", "2021"),
+        ("园区2021年下半年经济", None),  # not a period we read: no silent "whole year"
+        ("测试园区主要经济指标", None),
+    ],
+)
+def test_periods_inside_titles(title: str, code: str | None) -> None:
+    found = find_period(title)
+    assert (found.code if found else None) == code
