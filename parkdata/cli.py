@@ -68,13 +68,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for empty in user.loc[user["read"] == 0, "file"]:
         print(f"\nnote: {Path(empty).name} has no data rows")
     if len(warnings):
-        print(f"\n{len(warnings)} warning(s) (rows kept):")
+        print(f"\n{len(warnings)} warning(s):")
         _print_issues(warnings, limit=args.limit)
     if len(errors):
         print(f"\n{len(errors)} problem(s) (rows rejected):")
         _print_issues(errors, limit=args.limit)
         return 1
-    print(f"\nOK: {int(user['loaded'].sum())} row(s) follow the data contract.")
+    loaded = int(user["loaded"].sum())
+    if not loaded:
+        print("\nnothing to check: no data rows were found")
+        return 1
+    print(f"\nOK: {loaded} row(s) follow the data contract.")
     return 0
 
 

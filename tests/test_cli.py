@@ -39,6 +39,8 @@ def test_template_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
     path = tmp_path / "template.xlsx"
     assert main(["template", "--out", str(path)]) == 0
+    assert main(["validate", str(path)]) == 1  # an empty template is not "OK"
+    assert "no data rows" in capsys.readouterr().out
     book = load_workbook(path)
     assert book.sheetnames[0] == "观测数据"
     sheet = book["观测数据"]
