@@ -121,7 +121,13 @@ _QUALIFIER_WORDS = {
     "突破": "at_least",
     "超": "at_least",
     "余": "at_least",
+    "逾": "at_least",
+    "超过": "at_least",
+    "多": "at_least",
     "以下": "at_most",
+    "近": "at_most",
+    "不到": "at_most",
+    "大约": "approx",
     "至多": "at_most",
     "不足": "at_most",
     "约": "approx",
@@ -174,10 +180,17 @@ class _Collector:
         fix: str | pd.Series,
         values: pd.Series | None = None,
         severity: str = "error",
+        once_per_sheet: bool = False,
     ) -> None:
         mask = np.asarray(mask, dtype=bool)
         if severity == "error":
             mask = mask & ~self.bad  # one error per rejected row is enough
+        rejected = mask
+        if once_per_sheet and mask.any():  # a sheet-level fault: every row goes, one issue
+            keys = self.raw.loc[mask, ["origin_file", "origin_sheet"]].astype(str)
+            first = ~keys.duplicated().to_numpy()
+            mask = mask.copy()
+            mask[np.flatnonzero(mask)[~first]] = False
         if not mask.any():
             return
         if values is None and column is not None and column in self.raw.columns:
@@ -198,7 +211,9 @@ class _Collector:
                 {
                     "file": self._origin("origin_file", mask),
                     "sheet": self._origin("origin_sheet", mask),
-                    "row": self._origin("origin_row", mask),
+                    "row": np.full(int(mask.sum()), None)
+                    if once_per_sheet
+                    else self._origin("origin_row", mask),
                     "column": col,
                     "value": _texts_at(values, mask),
                     "problem": pick(problem),
@@ -208,7 +223,7 @@ class _Collector:
             )
         )
         if severity == "error":
-            self.bad |= mask
+            self.bad |= rejected
 
     def issues(self) -> pd.DataFrame:
         if not self.parts:
@@ -323,8 +338,19 @@ def _resolve_parks(
         col.flag(
             unknown_title,
             None,
-            "the sheet's title names no known park",
-            "put a line 填报单位：<园区名称> above the header (names as in parks.csv)",
+            "the sheet names no single known park in its title or 填报单位 line",
+            "write the park's name as in parks.csv on a 填报单位： line above the header",
+            values=names,
+            once_per_sheet=True,
+        )
+    shared = _map_distinct(names, lambda n: ", ".join(registry.shared_by(n)))
+    ambiguous = ids.isna() & (shared != "")
+    if ambiguous.any():
+        col.flag(
+            ambiguous,
+            column,
+            "the name is shared by parks " + shared.where(ambiguous, ""),
+            "use the park_id, or a name only one park has",
             values=names,
         )
     unknown = ids.isna() & (names != "")
@@ -489,6 +515,10 @@ def normalize_observations(
             values=basis_text,
         )
     basis = given.where(given != "", hints)
+    december = (basis == "ytd") & periods.str.endswith("-12", na=False)  # 1-12月 is the year
+    if december.any():
+        basis = basis.where(~december, "annual")
+        periods = periods.where(~december, periods.str.slice(0, 4))
     shape = _map_distinct(periods, _period_shape)
     basis = basis.where(basis.notna() | (shape != "year"), "annual")
     col.flag(
@@ -538,15 +568,11 @@ def normalize_observations(
     source_given = _text(raw, "source")
     source = source_given
     no_source = source == ""
-    if no_source.any():  # the file itself is then the source: file / sheet / row
+    if no_source.any():  # the file itself is then the source: file / sheet, row, column
         sub = raw[no_source]
-        where = (
-            sub["origin_file"].astype(str)
-            + np.where(sub["origin_sheet"].notna(), " / " + sub["origin_sheet"].astype(str), "")
-            + " / row "
-            + sub["origin_row"].astype(str)
-        )
-        source = source.where(~no_source, where)
+        if "origin_column" not in sub.columns:
+            sub = sub.assign(origin_column=None)
+        source = source.where(~no_source, _where(sub))
 
     keep = ~col.bad & ~empty.to_numpy()
     out = pd.DataFrame(

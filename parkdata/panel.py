@@ -258,7 +258,8 @@ def _fill_report(
     for label, stats in report.items():
         mine = errors[errors["file"] == label]
         places = mine.dropna(subset=["row"]).drop_duplicates(["sheet", "row", "column"])
-        stats["rejected"] = stats["read"] if mine["row"].isna().any() else len(places)
+        whole_file = (mine["row"].isna() & mine["sheet"].isna()).any()  # not one bad sheet
+        stats["rejected"] = stats["read"] if whole_file else len(places)
         stats["repeated"] = int((repeats["file"] == label).sum())
         if stats["table"] in ("targets", "observations"):
             stats["loaded"] = int(loaded.get(label, 0))

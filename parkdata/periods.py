@@ -18,17 +18,36 @@ BASES = ("annual", "ytd", "quarter", "month", "point")
 
 _Y = r"(?P<y>(?:19|20)\d{2})"
 _DASH = r"[-—–~～至到]"
-_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_CN = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 # (pattern, kind): kind says how the groups are read; order matters (most specific first)
 _GRAMMAR: tuple[tuple[str, str], ...] = (
     (_Y + r"年?(?:1|01)月?" + _DASH + r"(?P<m>\d{1,2})月", "ytd"),
+    (_Y + r"年?截至(?P<m>\d{1,2})月(?:底|末)?", "ytd"),
+    (_Y + r"年?(?:1|一)" + _DASH + r"(?P<n>[二两三四2-4])季度", "ytd_quarters"),
     (_Y + r"年?(?P<m1>\d{1,2})月?" + _DASH + r"(?P<m2>\d{1,2})月", "span"),
-    (_Y + r"年?上半年", "h1"),
+    (_Y + r"年?度?上半年", "h1"),
     (_Y + r"年?前(?P<n>[一二两三四1-4])个?季度", "ytd_quarters"),
     (_Y + r"年?第?(?P<q>[1-4一二三四])季度", "quarter"),
     (_Y + r"[-/.年]?Q(?P<q>[1-4])", "quarter"),
     (_Y + r"年(?P<m>\d{1,2})月(?:末|底)?", "month"),
-    (_Y + r"[-/.](?P<m>\d{1,2})(?:月(?:末|底)?)?", "month"),
+    (_Y + r"年(?P<cm>十[一二]?|[一二三四五六七八九])月(?:末|底)?", "month"),
+    (_Y + r"[-/](?P<m>\d{1,2})(?:月(?:末|底)?)?", "month"),
+    # 2021.09; not 2021.1, which is what a spreadsheet makes of 2021.10
+    (_Y + r"\.(?P<m>0[1-9]|1[0-2])", "month"),
     (_Y + r"(?P<m>0[1-9]|1[0-2])", "month"),
     (_Y + r"(?:年(?:度|末|底)?)?(?:\.0)?", "year"),
 )
@@ -36,7 +55,12 @@ _FULL = tuple((re.compile(rf"^{p}$", re.I), kind) for p, kind in _GRAMMAR)
 _SEARCH = (
     *((re.compile(p, re.I), kind) for p, kind in _GRAMMAR[:-1]),
     # in titles a year needs its 年, and nothing after it that we do not read (下半年, 前…)
-    (re.compile(_Y + r"年(?!\d|[上下]半年|前|第|[一二三四]季)"), "year"),
+    (
+        re.compile(
+            _Y + r"年(?!\d|[上下]半年|前|第|[一二三四五六七八九十]|截至|度[上下前第一二三四])"
+        ),
+        "year",
+    ),
 )
 
 
@@ -93,7 +117,8 @@ def _build(match: re.Match[str], kind: str) -> Period | None:
         q = match["q"]
         return _quarter(year, _CN.get(q) or int(q))
     if kind == "month":
-        return _month(year, int(match["m"]), None)
+        month = _CN[match["cm"]] if match.groupdict().get("cm") else int(match["m"])
+        return _month(year, month, None)
     return Period(str(year), year)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,9 +156,19 @@ def _read_csv_text(path: Path, encoding: str, sep: str) -> pd.DataFrame:
             raise
         except Exception:  # pyarrow rejects some files the C parser reads (ragged rows, quoting)
             pass
-    return pd.read_csv(
-        path, dtype="str", keep_default_na=False, encoding=encoding, sep=sep, skip_blank_lines=False
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        frame = pd.read_csv(  # index_col=False: a trailing comma on each row is not an index
+            path,
+            dtype="str",
+            keep_default_na=False,
+            encoding=encoding,
+            sep=sep,
+            skip_blank_lines=False,
+            index_col=False,
+        )
+    frame.attrs["ragged"] = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
+    return frame
 
 
 def read_csv(path: Path, label: str | None = None) -> RawTable:
@@ -175,10 +187,24 @@ def read_csv(path: Path, label: str | None = None) -> RawTable:
         raise InputError(
             [_file_issue(label, "text is neither UTF-8 nor GBK/GB18030", "save it as UTF-8 CSV")]
         )
+    issues = []
+    if frame.attrs.get("ragged"):
+        issues.append(
+            Issue(
+                label,
+                None,
+                None,
+                None,
+                "some rows have more fields than the header "
+                "(a trailing comma?); the extra fields were not read",
+                "remove trailing commas, or add a header for the extra column",
+                severity="warning",
+            )
+        )
     frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
     frame = _with_origin(rename_columns(frame, label), label, None, first_row=2)
     blank = frame.drop(columns=list(ORIGIN_COLUMNS), errors="ignore").eq("").all(axis=1)
-    return RawTable(melt_wide(frame[~blank].reset_index(drop=True)))
+    return RawTable(melt_wide(frame[~blank].reset_index(drop=True)), issues)
 
 
 def read_parquet(path: Path, label: str | None = None) -> RawTable:
@@ -229,6 +255,7 @@ def _cell_value(cell: object) -> object:
     """A cell's value as the user sees it: a 12.5% cell is 12.5, not 0.125."""
     value = getattr(cell, "value", None)
     fmt = str(getattr(cell, "number_format", "") or "")
+    fmt = re.sub(r'"[^"]*"|\\.', "", fmt)  # 0.0"%" and 0.0\% only print a % sign
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in fmt:
         return float(round_significant(np.array([value * 100.0]))[0])
     return value
@@ -263,7 +290,8 @@ def _find_header(grid: list[list[object]]) -> tuple[int, str | None]:
         cells = [fold_header(c) for c in row if c is not None and str(c).strip()]
         known = {_SYNONYM_LOOKUP[c] for c in cells if c in _SYNONYM_LOOKUP}
         periods = sum(parse_period(c) is not None for c in cells)
-        if len(known) >= 3 and ("value" in known or "period" in known or periods):
+        has_values = "value" in known or "period" in known or periods
+        if len(known) >= 3 and "park_id" in known and has_values:
             return i, "tidy"
         if any(STAT_INDICATOR_HEADER.match(c) for c in cells) and any(
             STAT_VALUE_HEADER.search(c) for c in cells

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import re
 
 import pandas as pd
 
 from .text import fold_name
-
-# a known name followed by one of these is only the start of a longer, different name
-# (湖口县 + 高新技术产业园区 is the park, not the county)
-_LONGER_NAME = re.compile(
-    r"^(?:[^\d年]{0,8}?)(?:园区|开发区|高新区|经开区|集中区|工业园|投资区|新区)"
-)
 
 
 class ParkRegistry:
     """Lookup of parks by id, Chinese name, short name or alias."""
 
     def __init__(self, parks: pd.DataFrame):
-        self._names: dict[str, str] = {}
+        claims: dict[str, set[str]] = {}
         self._kind: dict[str, str] = {}
         for row in parks.itertuples(index=False):
             self._kind[str(row.park_id)] = str(getattr(row, "kind", ""))
@@ -28,7 +21,10 @@ class ParkRegistry:
             names = [row.park_id, row.name_zh, row.short_name_zh, *aliases.split(";")]
             for name in names:
                 if name and str(name).strip() and str(name) != "nan":
-                    self._names.setdefault(fold_name(name), str(row.park_id))
+                    claims.setdefault(fold_name(name), set()).add(str(row.park_id))
+        # a name two parks share names neither: asking for it is an error, not a coin toss
+        self._names = {n: next(iter(ids)) for n, ids in claims.items() if len(ids) == 1}
+        self.shared = {n: sorted(ids) for n, ids in claims.items() if len(ids) > 1}
         self.ids = frozenset(self._kind)
 
     def resolve(self, name: object) -> str | None:
@@ -38,26 +34,30 @@ class ParkRegistry:
     def resolve_title(self, title: object) -> str | None:
         """``park_id`` named inside a sheet title such as "湖口高新园区2021年1-9月主要经济指标".
 
-        The longest known park name in the title wins if no other park's name is as long.
-        Administrative areas are never chosen, nor a name that is only the start of a longer
-        one (湖口县 in 湖口县高新技术产业园区).
+        Exactly one park must be named; administrative areas are never chosen (湖口县 in
+        湖口县高新技术产业园区 is not a park).
         """
         key = fold_name(title)
         if key in self._names:
             return self._names[key]
-        hits = []
+        hits = []  # (start, end, park) of every known name in the title
         for name, pid in self._names.items():
             if len(name) < 3 or self._kind.get(pid) == "region":
                 continue
             at = key.find(name)
-            if at >= 0 and not _LONGER_NAME.match(key[at + len(name) :]):
-                hits.append((len(name), pid))
-        if not hits:
-            return None
-        hits.sort(reverse=True)
-        best_len, best = hits[0]
-        rivals = {pid for length, pid in hits if length == best_len}
-        return best if rivals == {best} else None
+            if at >= 0:
+                hits.append((at, at + len(name), pid))
+        # a name inside a longer name that was also found is part of it, not a second park
+        kept = {
+            pid
+            for a, b, pid in hits
+            if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in hits)
+        }
+        return kept.pop() if len(kept) == 1 else None  # none, or two parks: not a guess
+
+    def shared_by(self, name: object) -> list[str]:
+        """The parks that share ``name`` (empty unless two or more do)."""
+        return self.shared.get(fold_name(name), [])
 
     def suggest(self, name: object, n: int = 3) -> list[str]:
         """Closest known names (for error messages), one per park."""

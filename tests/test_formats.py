@@ -53,7 +53,7 @@ def test_stats_sheet_rows_trace_to_sheet_row_and_column() -> None:
     row = obs.iloc[0]
     assert row["origin_sheet"] == "2021年1-9月"
     assert row["origin_row"] == 5
-    assert row["source"] == "stats_office.xlsx / 2021年1-9月 / row 5, column E"
+    assert row["source"] == "stats_office.xlsx / 2021年1-9月 row 5, column E"
 
 
 def test_wide_table_melts_to_long(tmp_path: Path) -> None:

@@ -76,7 +76,9 @@ def test_a_title_never_resolves_to_an_administrative_area(tmp_path: Path) -> Non
         ],
     )
     panel = _load(f, bundled=True)
-    assert panel.errors()["problem"].tolist() == ["the sheet's title names no known park"]
+    assert panel.errors()["problem"].tolist() == [
+        "the sheet names no single known park in its title or 填报单位 line"
+    ]
 
 
 # --- statistics-office columns ----------------------------------------------------------------
@@ -334,3 +336,179 @@ def test_growth_target_base_value_needs_its_unit(tmp_path: Path) -> None:
     panel = _load(f)
     assert panel.errors()["column"].tolist() == ["base_unit"]
     assert panel.targets.set_index("target_id").loc["t2", "base_value"] == 400.0
+
+
+# --- second review ------------------------------------------------------------------------------
+
+TITLE = ["测试园区2021年1-9月主要经济指标"]
+
+
+def test_column_headers_of_investment_and_comparison_reports(tmp_path: Path) -> None:
+    f = _book(
+        tmp_path / "c.xlsx",
+        [
+            TITLE,
+            [
+                "指标名称",
+                "单位",
+                "本月完成",
+                "本年累计完成",
+                "环比增长%",
+                "比上年同期增长额",
+                "上年同月",
+                "上年全年",
+                "上年同期(2020年1-9月)",
+            ],
+            ["主营业务收入", "亿元", 20, 180, 3.1, 40, 45, 600, 160],
+        ],
+    )
+    assert _obs(_load(f)).to_dict() == {
+        ("test_park", "main_business_revenue", "2021-09", "month"): 20.0,
+        ("test_park", "main_business_revenue", "2021-09", "ytd"): 180.0,
+        ("test_park", "main_business_revenue", "2020-09", "month"): 45.0,
+        ("test_park", "main_business_revenue", "2020", "annual"): 600.0,
+        ("test_park", "main_business_revenue", "2020-09", "ytd"): 160.0,
+    }
+
+
+def test_a_bare_year_header_in_a_part_year_sheet_takes_the_sheet_span(tmp_path: Path) -> None:
+    f = _book(
+        tmp_path / "y.xlsx",
+        [
+            TITLE,
+            ["指标名称", "单位", "2021年", "2020年", "增长%"],
+            ["主营业务收入", "亿元", 450, 400, 12.5],
+        ],
+    )
+    obs = _obs(_load(f))
+    assert obs[("test_park", "main_business_revenue", "2021-09", "ytd")] == 450
+    assert obs[("test_park", "main_business_revenue", "2020-09", "ytd")] == 400
+    g = _book(
+        tmp_path / "m.xlsx",
+        [["测试园区主要经济指标"], ["指标名称", "单位", "1-9月"], ["主营业务收入", "亿元", 450]],
+        sheet="2021年",
+    )
+    assert _load(g).observations[["period", "basis"]].values.tolist() == [["2021-09", "ytd"]]
+
+
+def test_the_same_statistics_sheet_twice_is_a_repeat_not_two_facts(tmp_path: Path) -> None:
+    rows = [TITLE, ["指标名称", "单位", "本年累计"], ["主营业务收入", "亿元", 450]]
+    panel = _load(_book(tmp_path / "a.xlsx", rows), _book(tmp_path / "a_copy.xlsx", rows))
+    assert len(panel.observations) == 1
+    assert panel.issues["problem"].str.startswith("dropped: the same observation").all()
+
+
+def test_literal_percent_in_a_number_format_is_not_a_percentage(tmp_path: Path) -> None:
+    f = _book(
+        tmp_path / "l.xlsx",
+        [TITLE, ["指标名称", "单位", "本年累计", "同比增长"], ["主营业务收入", "亿元", 450, 12.5]],
+        formats={"D3": '0.0"%"'},
+    )
+    assert _obs(_load(f))[("test_park", "main_business_revenue_yoy", "2021-09", "ytd")] == 12.5
+
+
+def test_ambiguous_dotted_month_in_csv_is_refused(tmp_path: Path) -> None:
+    f = _csv(
+        tmp_path / "d.csv",
+        "park_id,indicator,period,basis,value,unit\n测试园区,主营业务收入,2021.1,ytd,800,亿元\n",
+    )
+    assert _load(f).errors()["problem"].tolist() == ["not a period"]
+
+
+def test_a_name_two_parks_share_is_an_error(tmp_path: Path) -> None:
+    parks = _csv(
+        tmp_path / "parks_two.csv",
+        "park_id,name_zh,short_name_zh,level,kind,province,"
+        "aliases_zh,source\njia_etdz,甲市经济技术开发区,甲市经开区,national,经开区,江西省,经开区,x\n"
+        "yi_etdz,乙市经济技术开发区,乙市经开区,national,经开区,江西省,经开区,x\n",
+    )
+    obs = _csv(
+        tmp_path / "o.csv", "park_id,indicator,period,value,unit\n经开区,主营业务收入,2021,1,亿元\n"
+    )
+    assert _load(parks, obs).errors()["problem"].tolist() == [
+        "the name is shared by parks jia_etdz, yi_etdz"
+    ]
+    two = _book(
+        tmp_path / "t.xlsx",
+        [
+            ["乙市经开区（甲市经开区托管）2021年1-9月主要经济指标"],
+            ["指标名称", "单位", "本年累计"],
+            ["主营业务收入", "亿元", 5],
+        ],
+    )
+    assert "no single known park" in _load(parks, two).errors()["problem"].item()
+
+
+def test_a_park_column_in_a_statistics_sheet_is_read_per_row(tmp_path: Path) -> None:
+    f = _book(
+        tmp_path / "p.xlsx",
+        [
+            ["全市园区2021年1-9月主要经济指标"],
+            ["园区名称", "指标名称", "单位", "本年累计"],
+            ["测试园区", "主营业务收入", "亿元", 450],
+        ],
+    )
+    assert _obs(_load(f))[("test_park", "main_business_revenue", "2021-09", "ytd")] == 450
+
+
+def test_sheet_name_and_title_giving_different_periods_is_a_sheet_issue(tmp_path: Path) -> None:
+    f = _book(
+        tmp_path / "s.xlsx",
+        [TITLE, ["指标名称", "单位", "本年累计"], ["主营业务收入", "亿元", 450]],
+        sheet="2020年1-9月",
+    )
+    issue = _load(f).errors().iloc[0]
+    assert issue["sheet"] == "2020年1-9月" and "title says 2021-09" in issue["problem"]
+
+
+def test_statistics_sheet_units_disagreeing_is_an_error_and_unit_line_is_found(
+    tmp_path: Path,
+) -> None:
+    f = _book(
+        tmp_path / "u.xlsx",
+        [TITLE, ["指标名称", "计量单位", "本年累计"], ["主营业务收入(亿元)", "万元", 450]],
+    )
+    assert "but the unit column says 万元" in _load(f).errors()["problem"].item()
+    g = _book(
+        tmp_path / "v.xlsx",
+        [
+            ["测试园区2021年1-9月"],
+            ["填报单位：测试园区   单位：万元"],
+            ["指标名称", "本年累计"],
+            ["利润总额", 28000],
+        ],
+    )
+    assert _load(g).observations["value"].tolist() == [2.8]
+
+
+def test_ytd_to_december_is_the_year_in_every_format(tmp_path: Path) -> None:
+    f = _csv(
+        tmp_path / "y.csv",
+        "park_id,indicator,period,value,unit\n测试园区,主营业务收入,2021年1-12月,600,亿元\n",
+    )
+    assert _load(f).observations[["period", "basis"]].values.tolist() == [["2021", "annual"]]
+
+
+def test_small_things(tmp_path: Path) -> None:
+    # integer year headers; a period-header sheet without park column is a statistics sheet
+    f = _book(
+        tmp_path / "b.xlsx",
+        [
+            ["测试园区主要经济指标"],
+            ["指标名称", "单位", 2020, 2021, "增长%", "备注"],
+            ["甲", "乙", 1, 2, 3, 4],  # a form's column numbering
+            ["主营业务收入", "亿元", 600, 700, 16.7, None],
+        ],
+        sheet="Sheet1",
+    )
+    obs = _obs(_load(f))
+    assert obs[("test_park", "main_business_revenue", "2020", "annual")] == 600
+    assert obs[("test_park", "main_business_revenue_yoy", "2021", "annual")] == 16.7
+    # a trailing comma on every row; the contract's qualifier words
+    g = _csv(
+        tmp_path / "t.csv",
+        "park_id,indicator,period,value,unit,qualifier\n测试园区,主营业务收入,2021,3,亿元,逾,\n",
+    )
+    loaded = _load(g)
+    assert loaded.observations[["value", "qualifier"]].values.tolist() == [[3.0, "at_least"]]
+    assert "more fields than the header" in loaded.issues["problem"].item()
