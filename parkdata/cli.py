@@ -58,8 +58,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(exc)
         return 1
-    bundled = {str(p) for p in raw_files(paths.BUNDLED_RAW_DIR)}
-    user = panel.files[~panel.files["file"].isin(bundled)]
+    given = {p.resolve() for f in args.files for p in raw_files(Path(f))}
+    user = panel.files[panel.files["file"].map(lambda f: Path(f).resolve() in given)]
     names = {Path(f).name for f in user["file"]}
     _print_table(user.assign(file=user["file"].map(lambda f: Path(f).name)).set_index("file"))
     issues = panel.issues[panel.issues["file"].isin(names)]  # only the files you gave

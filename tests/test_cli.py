@@ -32,6 +32,14 @@ def test_validate_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "obs_bad_number.csv, row 3, column 'value': not a number" in out
     assert "targets.csv" not in out  # only the files asked about are reported
+    from parkdata import paths
+
+    assert main(["validate", str(paths.BUNDLED_RAW_DIR)]) == 0  # the bundled data itself
+    bundled = pkd.load()
+    rows = sum(
+        len(t) for t in (bundled.parks, bundled.memberships, bundled.targets, bundled.observations)
+    )
+    assert f"OK: {rows} row(s)" in capsys.readouterr().out
 
 
 def test_template_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
