@@ -11,22 +11,20 @@ import pandas as pd
 
 from . import paths
 from .catalog import Catalog, Indicator, default_catalog, read_catalog
-from .errors import InputError, Issue
-from .files import TABLES, raw_files, table_of
-from .normalize import (
+from .checks import (
     ISSUE_COLUMNS,
     MEMBERSHIP_COLUMNS,
     OBSERVATION_COLUMNS,
     PARK_COLUMNS,
     TARGET_COLUMNS,
-    check_duplicates,
-    normalize_memberships,
-    normalize_observations,
-    normalize_parks,
-    normalize_targets,
 )
+from .errors import InputError, Issue
+from .files import TABLES, raw_files, table_of
+from .observations import check_duplicates, normalize_observations
+from .parks import normalize_memberships, normalize_parks
 from .readers import read_table
 from .registry import ParkRegistry
+from .targets import normalize_targets
 
 FILE_REPORT_COLUMNS = ["file", "table", "read", "loaded", "rejected", "repeated", "empty"]
 

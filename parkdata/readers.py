@@ -2,7 +2,7 @@
 
 Supported: tidy or wide CSV / TSV (UTF-8, UTF-8 with BOM, GBK/GB18030, detected), Parquet, and
 Excel workbooks — tidy or wide sheets, or sheets laid out as statistics offices publish them (see
-:mod:`parkdata.statsheet`). Nothing here interprets values: that is :mod:`parkdata.normalize`'s job.
+:mod:`parkdata.statsheet`). Nothing here interprets values: that is the checks' job (:mod:`parkdata.observations` and friends).
 Row numbers are spreadsheet row numbers (the header is row 1).
 """
 

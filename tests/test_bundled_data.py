@@ -9,7 +9,7 @@ import pytest
 
 import parkdata as pkd
 from parkdata import paths
-from parkdata.normalize import TARGET_KINDS
+from parkdata.checks import TARGET_KINDS
 
 HUKOU_PLAN = "促进湖口高新园区创新发展三年倍增行动计划(2020—2022年)(送审稿)"
 CHANGDE_PLAN = "常德市“五好”园区攻坚专项行动实施方案(2022—2025年)"
