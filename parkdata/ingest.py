@@ -56,25 +56,17 @@ class IngestResult:
         """A short human summary."""
         if self.skipped or self.panel is None:
             return f"nothing changed since the last ingest; {self.out_dir} is up to date"
-        files = self.panel.files
-        lines = [
-            f"{'file':<48} {'table':<13} {'read':>8} {'loaded':>8} {'rejected':>8} {'empty':>6}"
-        ]
-        for r in files.itertuples(index=False):
-            lines.append(
-                f"{Path(r.file).name:<48} {r.table:<13} {r.read:>8} {r.loaded:>8} "
-                f"{r.rejected:>8} {r.empty:>6}"
-            )
-        lines.append(
-            f"{'total':<62} {files['read'].sum():>8} {files['loaded'].sum():>8} "
-            f"{files['rejected'].sum():>8} {files['empty'].sum():>6}"
-        )
+        files = self.panel.files.assign(file=self.panel.files["file"].map(lambda f: Path(f).name))
+        counts = ["read", "loaded", "rejected", "repeated", "empty"]
+        table = files.set_index("file")[["table", *counts]]
+        total = table[counts].sum().to_frame("total").T.assign(table="")
+        lines = [pd.concat([table, total]).to_string()]
         n_err = len(self.panel.errors())
         n_warn = len(self.panel.issues) - n_err
         if n_warn:
             lines.append(
-                f"{n_warn} warning(s): rows kept, e.g. targets that cannot be assessed "
-                f"yet (no year in the source); see {self.out_dir / 'issues.csv'}"
+                f"{n_warn} warning(s), e.g. targets kept that cannot be assessed yet (no year in "
+                f"the source) or repeats dropped; see {self.out_dir / 'issues.csv'}"
             )
         if n_err:
             lines.append(f"{n_err} problem(s); each is listed in {self.out_dir / 'issues.csv'}")
