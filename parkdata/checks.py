@@ -17,10 +17,9 @@ import pandas as pd
 
 from .catalog import Catalog
 from .errors import UnitError
-from .periods import BASES, parse_period
+from .periods import parse_period
 from .registry import ParkRegistry
 from .units import conversion_factor, is_known_unit, normalize_unit
-from .values import QUALIFIERS
 
 ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity"]
 
@@ -88,75 +87,7 @@ TARGET_KINDS = (
     "annual_increment",
     "count_over_threshold",
 )
-LEVELS = ("national", "provincial", "municipal", "county")
-
-BASIS_WORDS = {
-    **{b: b for b in BASES},
-    "年度": "annual",
-    "全年": "annual",
-    "年": "annual",
-    "year": "annual",
-    "yearly": "annual",
-    "累计": "ytd",
-    "本年累计": "ytd",
-    "年初至今": "ytd",
-    "cumulative": "ytd",
-    "季度": "quarter",
-    "当季": "quarter",
-    "本季": "quarter",
-    "月度": "month",
-    "当月": "month",
-    "本月": "month",
-    "monthly": "month",
-    "时点": "point",
-    "截至": "point",
-    "期末": "point",
-}
-QUALIFIER_WORDS = {
-    **{q: q for q in QUALIFIERS},
-    "": None,
-    "精确": "exact",
-    "以上": "at_least",
-    "至少": "at_least",
-    "突破": "at_least",
-    "超": "at_least",
-    "余": "at_least",
-    "逾": "at_least",
-    "超过": "at_least",
-    "多": "at_least",
-    "以下": "at_most",
-    "近": "at_most",
-    "不到": "at_most",
-    "大约": "approx",
-    "至多": "at_most",
-    "不足": "at_most",
-    "约": "approx",
-    "左右": "approx",
-    "approximately": "approx",
-}
-COMPARATORS = {
-    ">=": ">=",
-    "≥": ">=",
-    "=>": ">=",
-    "不低于": ">=",
-    "以上": ">=",
-    "至少": ">=",
-    "<=": "<=",
-    "≤": "<=",
-    "=<": "<=",
-    "不超过": "<=",
-    "以下": "<=",
-    "以内": "<=",
-}
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
-BASIS_NEEDS = {"annual": "year", "quarter": "quarter", "month": "month", "ytd": "month"}
-
-
-def period_shape(code: object) -> str | None:
-    """``year`` / ``quarter`` / ``month`` for a canonical period code."""
-    if not isinstance(code, str):
-        return None
-    return "quarter" if "Q" in code else "month" if "-" in code else "year"
 
 
 class Collector:

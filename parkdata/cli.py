@@ -41,9 +41,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _print_issues(issues: pd.DataFrame, limit: int = 50) -> None:
-    from .panel import _issue_objects
+    from .panel import issue_objects
 
-    for issue in _issue_objects(issues.head(limit)):
+    for issue in issue_objects(issues.head(limit)):
         print(f"- {issue}")
     if len(issues) > limit:
         print(f"… and {len(issues) - limit} more")

@@ -7,6 +7,7 @@ and an interrupted run is simply redone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import partial
@@ -32,8 +33,6 @@ def _version() -> str:
 def input_fingerprint(files: list[Path], root: Path) -> dict[str, object]:
     """What the processed data depends on: every input's hash, the catalog's, the library version."""
     catalog = resources.files("parkdata").joinpath("data/catalog.yaml").read_bytes()
-    import hashlib
-
     return {
         "parkdata_version": _version(),
         "catalog_sha256": hashlib.sha256(catalog).hexdigest(),
@@ -78,28 +77,29 @@ def is_processed_dir(path: Path) -> bool:
     return path.is_dir() and (path / MANIFEST).exists()
 
 
-def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
-    """True when ``out_dir`` was built from exactly the current inputs."""
+def _matches(out_dir: Path, fingerprint: dict[str, object]) -> bool:
+    """True when ``out_dir``'s manifest records exactly this fingerprint and its tables exist."""
     manifest = out_dir / MANIFEST
-    if not manifest.exists():
-        return False
-    files = raw_files(raw_dir)
     try:
         stored = json.loads(manifest.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+    except (OSError, json.JSONDecodeError):
         return False
-    current = input_fingerprint(files, raw_dir)
-    return all(stored.get(k) == v for k, v in current.items()) and all(
+    return all(stored.get(k) == v for k, v in fingerprint.items()) and all(
         (out_dir / f"{t}.parquet").exists() for t in TABLE_FILES
     )
 
 
+def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
+    """True when ``out_dir`` was built from exactly the current inputs."""
+    return _matches(out_dir, input_fingerprint(raw_files(raw_dir), raw_dir))
+
+
 def ingest(raw_dir: Path, out_dir: Path, force: bool = False) -> IngestResult:
     """Build ``out_dir`` from ``raw_dir``; skip when inputs are unchanged (unless ``force``)."""
-    if not force and is_up_to_date(raw_dir, out_dir):
-        return IngestResult(None, True, out_dir)
     files = raw_files(raw_dir)
-    fingerprint = input_fingerprint(files, raw_dir)
+    fingerprint = input_fingerprint(files, raw_dir)  # every input hashed once
+    if not force and _matches(out_dir, fingerprint):
+        return IngestResult(None, True, out_dir)
     panel = build_panel(files, errors="skip")
     out_dir.mkdir(parents=True, exist_ok=True)
     tables: dict[str, pd.DataFrame] = {

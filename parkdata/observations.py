@@ -7,17 +7,13 @@ import pandas as pd
 
 from .catalog import Catalog
 from .checks import (
-    BASIS_NEEDS,
-    BASIS_WORDS,
     ISSUE_COLUMNS,
     OBSERVATION_COLUMNS,
-    QUALIFIER_WORDS,
     Collector,
     conversion_factors,
     map_distinct,
     map_pairs,
     parse_periods,
-    period_shape,
     require_columns,
     resolve_indicators,
     resolve_parks,
@@ -29,6 +25,59 @@ from .units import is_known_unit, normalize_unit, round_significant
 from .values import QUALIFIERS, parse_numbers
 
 OBS_REQUIRED = ("park_id", "indicator", "period", "value")
+
+BASIS_WORDS = {
+    **{b: b for b in BASES},
+    "年度": "annual",
+    "全年": "annual",
+    "年": "annual",
+    "year": "annual",
+    "yearly": "annual",
+    "累计": "ytd",
+    "本年累计": "ytd",
+    "年初至今": "ytd",
+    "cumulative": "ytd",
+    "季度": "quarter",
+    "当季": "quarter",
+    "本季": "quarter",
+    "月度": "month",
+    "当月": "month",
+    "本月": "month",
+    "monthly": "month",
+    "时点": "point",
+    "截至": "point",
+    "期末": "point",
+}
+QUALIFIER_WORDS = {
+    **{q: q for q in QUALIFIERS},
+    "": None,
+    "精确": "exact",
+    "以上": "at_least",
+    "至少": "at_least",
+    "突破": "at_least",
+    "超": "at_least",
+    "余": "at_least",
+    "逾": "at_least",
+    "超过": "at_least",
+    "多": "at_least",
+    "以下": "at_most",
+    "近": "at_most",
+    "不到": "at_most",
+    "大约": "approx",
+    "至多": "at_most",
+    "不足": "at_most",
+    "约": "approx",
+    "左右": "approx",
+    "approximately": "approx",
+}
+BASIS_NEEDS = {"annual": "year", "quarter": "quarter", "month": "month", "ytd": "month"}
+
+
+def period_shape(code: object) -> str | None:
+    """``year`` / ``quarter`` / ``month`` for a canonical period code."""
+    if not isinstance(code, str):
+        return None
+    return "quarter" if "Q" in code else "month" if "-" in code else "year"
 
 
 def normalize_observations(

@@ -100,7 +100,8 @@ class Panel:
         return out
 
 
-def _issue_objects(issues: pd.DataFrame) -> list[Issue]:
+def issue_objects(issues: pd.DataFrame) -> list[Issue]:
+    """Rows of an issues table as :class:`Issue` objects (for printing)."""
     return [
         Issue(
             file=str(r.file),
@@ -243,7 +244,7 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
         files=pd.DataFrame(list(report.values()), columns=FILE_REPORT_COLUMNS),
     )
     if errors == "raise" and len(panel.errors()):
-        raise InputError(_issue_objects(panel.errors()))
+        raise InputError(issue_objects(panel.errors()))
     return panel
 
 

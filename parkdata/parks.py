@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .checks import (
-    LEVELS,
     MEMBERSHIP_COLUMNS,
     PARK_COLUMNS,
     Collector,
@@ -14,6 +13,8 @@ from .checks import (
 )
 
 PARK_REQUIRED = ("park_id", "name_zh", "short_name_zh", "level", "kind", "province", "source")
+
+LEVELS = ("national", "provincial", "municipal", "county")
 
 
 def normalize_parks(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

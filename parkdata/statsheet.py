@@ -188,6 +188,8 @@ def read_stat_sheet(
     a known name; or a park column's cell, matched whole) and no ``source``: the location in
     ``origin_*`` is the source, so the same sheet read twice is recognised as a repeat.
     """
+    from openpyxl.utils import get_column_letter
+
     above = [" ".join(str(c) for c in row if c is not None) for row in grid[:header_at]]
     title = " ".join(above)
     header_rows = _header_rows(grid, header_at)
@@ -232,6 +234,7 @@ def read_stat_sheet(
         ),
         None,
     )
+    letters = {j: get_column_letter(j + 1) for j in specs}  # A, B, … once per column
     rows = []
     for r in range(header_rows[-1] + 1, len(grid)):
         row = grid[r]
@@ -261,13 +264,7 @@ def read_stat_sheet(
                     "origin_file": label,
                     "origin_sheet": sheet,
                     "origin_row": r + 1,
-                    "origin_column": _column_letter(j),
+                    "origin_column": letters[j],
                 }
             )
     return rows
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

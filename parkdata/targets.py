@@ -7,7 +7,6 @@ import pandas as pd
 
 from .catalog import Catalog
 from .checks import (
-    COMPARATORS,
     TARGET_COLUMNS,
     TARGET_KINDS,
     Collector,
@@ -36,6 +35,21 @@ TARGET_REQUIRED = (
 )
 _CONVERTED_KINDS = ("level", "share", "cumulative", "annual_increment")
 _KIND_UNITS = {"growth_rate": "%", "multiple": "倍"}
+
+COMPARATORS = {
+    ">=": ">=",
+    "≥": ">=",
+    "=>": ">=",
+    "不低于": ">=",
+    "以上": ">=",
+    "至少": ">=",
+    "<=": "<=",
+    "≤": "<=",
+    "=<": "<=",
+    "不超过": "<=",
+    "以下": "<=",
+    "以内": "<=",
+}
 
 
 def normalize_targets(
