@@ -397,7 +397,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
             "公布增速达到目标 (reported growth meets the rate)",
         ),
         (
-            no_year := out["T"].isna(),
+            out["T"].isna(),
             "insufficient_data",
             "规划未写明目标年份 (the plan gives no target year)",
         ),

@@ -59,27 +59,29 @@ def project_level(current: ArrayLike, growth: ArrayLike, years: ArrayLike) -> Ar
     return np.asarray(current, dtype=float) * np.power(1.0 + np.asarray(growth, dtype=float), years)
 
 
+def _period_attr(codes: pd.Series, attr: str) -> pd.Series:
+    """One attribute of parsed period codes (NaN where a code does not parse)."""
+    values: dict[object, float] = {}
+    for code in pd.unique(codes.dropna()):
+        period = parse_period(code)
+        values[code] = np.nan if period is None else float(getattr(period, attr))
+    return codes.map(values).astype(float)
+
+
 def period_time(codes: pd.Series) -> pd.Series:
     """Position in time of period codes in years: the end of the period (2022 → 2023.0,
     2022-09 → 2022.75), so spans between any two periods are in years."""
-    cache = {c: parse_period(c) for c in pd.unique(codes.dropna())}
-    return codes.map(lambda c: cache[c].sort_key if cache.get(c) is not None else np.nan).astype(
-        float
-    )
+    return _period_attr(codes, "sort_key")
 
 
 def period_year(codes: pd.Series) -> pd.Series:
     """Calendar year of period codes."""
-    cache = {c: parse_period(c) for c in pd.unique(codes.dropna())}
-    return codes.map(lambda c: cache[c].year if cache.get(c) is not None else np.nan).astype(float)
+    return _period_attr(codes, "year")
 
 
 def period_month(codes: pd.Series) -> pd.Series:
     """Last month covered by period codes (12 for a year, 9 for 2021-09 or 2021Q3)."""
-    cache = {c: parse_period(c) for c in pd.unique(codes.dropna())}
-    return codes.map(lambda c: cache[c].end_month if cache.get(c) is not None else np.nan).astype(
-        float
-    )
+    return _period_attr(codes, "end_month")
 
 
 _KEYS = ["park_id", "indicator"]
