@@ -6,14 +6,20 @@
 ['target_id', 'park_id', 'indicator', 'kind']
 >>> "tax_per_mu" in pkd.catalog().index
 True
+>>> table = pkd.assess(panel, as_of="2022")   # one row per target: gap, growth needed, status
+>>> sorted(table["status"].unique())[:2]
+['achieved', 'insufficient_data']
 """
 
+from .assess import assess
 from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
+from .derive import indicators
 from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
 from .ingest import ingest
 from .panel import Panel, build_panel, load
 from .periods import parse_period
 from .readers import read_table
+from .schedule import stage_targets, time_progress
 from .units import conversion_factor
 from .values import parse_number, parse_numbers
 
@@ -27,16 +33,20 @@ __all__ = [
     "Panel",
     "ParkDataError",
     "UnitError",
+    "assess",
     "build_panel",
     "catalog",
     "conversion_factor",
     "default_catalog",
     "evaluate_formula",
+    "indicators",
     "ingest",
     "load",
     "parse_number",
     "parse_numbers",
     "parse_period",
     "read_table",
+    "stage_targets",
+    "time_progress",
 ]
 __version__ = "0.1.0"

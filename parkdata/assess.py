@@ -38,6 +38,7 @@ from .progress import (
     unsd_ratio,
 )
 from .series import as_of_label, as_of_time, assessment_values
+from .units import format_number
 
 ASSESSMENT_COLUMNS = [
     "target_id",
@@ -49,9 +50,11 @@ ASSESSMENT_COLUMNS = [
     "target_period",
     "target_value",
     "unit",
+    "target_text",
     "goal",
     "goal_unit",
     "base_value",
+    "start_period",
     "current_period",
     "current_value",
     "current_qualifier",
@@ -77,6 +80,12 @@ ASSESSMENT_COLUMNS = [
 _LEVEL_KINDS = ("level", "share", "multiple", "growth_rate")
 _FLOW_KINDS = ("cumulative", "annual_increment")
 _EPS = 1e-9
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: lookups keyed on Arrow strings keep the key's dtype."""
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, object))
 
 
 def _trend_values(values: pd.DataFrame) -> pd.DataFrame:
@@ -141,9 +150,7 @@ def _level_like(tg: pd.DataFrame, trend: pd.DataFrame, growth: pd.DataFrame) -> 
     label = "公布的" + rep["period"] + rep["kind"].map({"cagr": "年均增速", "yoy": "同比增速"})
     out.loc[use, "pace_source"] = out.loc[use, "target_id"].map(label)
     out["v_b"] = out["base_v"].fillna(out["first_v"])
-    out.loc[out["v_b"].isna() | (out["pace_source"].fillna("").str.startswith("公布")), "v_b"] = (
-        out["v_b"].where(out["n_points"] > 1, out["cur_value"])
-    )
+    out["start_t"] = out["Tb"].where(out["base_v"].notna(), out["first_t"])
     return out
 
 
@@ -195,6 +202,7 @@ def _flow_like(tg: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
         cumulative, np.where(left > 0, (out["goal"] - total) / left, np.nan), out["goal"]
     )
     out["v_b"] = 0.0
+    out["start_t"] = out["Tb"]
     out["pace_source"] = np.where(
         out["n_points"] > 0,
         _year(out["Tb"] + 1) + "–" + _year(out["cur_t"]) + "年逐年数据",
@@ -273,7 +281,7 @@ def assess(
     >>> import parkdata as pkd
     >>> table = pkd.assess(pkd.load(), park="wuhan_donghu_hitech", as_of="2022")
     >>> table.set_index("target_id").loc["donghu-01", "status"]
-    'on_track'
+    'needs_acceleration'
     """
     if rule not in RULES:
         raise ValueError(f"rule must be one of {sorted(RULES)}, not {rule!r}")
@@ -285,17 +293,18 @@ def assess(
             raise ValueError(f"unknown park id(s): {', '.join(sorted(unknown))}")
         targets = targets[targets["park_id"].isin(wanted)]
     now = as_of_time(as_of, today)
-    tg = targets.copy().reset_index(drop=True)
+    tg = _plain(targets).reset_index(drop=True)
     tg["T"] = period_time(tg["target_period"].astype("string").fillna(pd.NA).astype(object))
     tg["Tb"] = period_time(tg["base_period"].astype("string").fillna(pd.NA).astype(object))
     tg["horizon"] = np.fmin(tg["T"].fillna(np.inf), now)
     tg["unit_level"] = tg["indicator"].map({ind.code: ind.unit for ind in panel.catalog})
+    tg["direction"] = tg["indicator"].map({ind.code: ind.direction for ind in panel.catalog})
     codes = set(tg["indicator"])
     codes |= {f"{c}_{s}" for c in codes for s in ("yoy", "cagr")}
     if (tg["kind"] == "count_over_threshold").any():
         codes |= set(tg["indicator"])
     values = assessment_values(panel, as_of=None, indicators=codes, member_totals=member_totals)
-    values = values[values["t"] <= now + _EPS]
+    values = _plain(values[values["t"] <= now + _EPS])
     trend = _trend_values(values)
     growth = values[values["indicator"].str.endswith(("_yoy", "_cagr"))].copy()
     growth = growth[growth["basis"] == "annual"]
@@ -317,14 +326,14 @@ def assess(
 
 
 def _fmt(x: pd.Series) -> pd.Series:
-    return x.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}")
+    return x.astype(float).map(format_number)
 
 
 def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFrame:
     """Gap, ratios, status and reason for every kind, from the columns the kind builders set."""
     for col in ("expected", "cagr_obs", "required_increment", "rep_growth", "rep_growth_t"):
         out[col] = out[col].astype(float) if col in out else np.nan
-    for col in ("undecided", "low", "first_t", "base_v"):
+    for col in ("undecided", "low", "first_t", "base_v", "start_t"):
         out[col] = out[col].astype(float) if col in out else np.nan
     out["complete"] = out["complete"].fillna(True).astype(bool) if "complete" in out else True
     kind = out["kind"]
@@ -491,6 +500,18 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     out["current_qualifier"] = out["cur_qualifier"]
     out["current_source"] = out["cur_source"]
     out["base_value"] = out["v_b"]
+    out["start_period"] = _year(out["start_t"]).where(out["start_t"].notna())
     out["goal_unit"] = np.where(count, "个", out["unit_level"])
+    symbol = out["comparator"].map({">=": "≥", "<=": "≤"}).fillna("")
+    threshold = np.where(
+        count,
+        "（"
+        + symbol
+        + _fmt(out["threshold"])
+        + out["threshold_unit"].fillna("").astype(str)
+        + "）",
+        "",
+    )
+    out["target_text"] = symbol + _fmt(out["target_value"]) + out["unit"].astype(str) + threshold
     out["as_of"] = as_of
     return out.reindex(columns=ASSESSMENT_COLUMNS).reset_index(drop=True)

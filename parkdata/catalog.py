@@ -125,8 +125,8 @@ def evaluate_formula(formula: str, inputs: Mapping[str, Any]) -> Any:
 
     Division by zero gives NaN (numpy semantics), never an exception or a silent zero.
 
-    >>> evaluate_formula("tax_revenue / industrial_land_area * 1", {"tax_revenue": 30.0,
-    ...                  "industrial_land_area": 2.0})
+    >>> float(evaluate_formula("tax_revenue / industrial_land_area * 1", {"tax_revenue": 30.0,
+    ...                  "industrial_land_area": 2.0}))
     15.0
     """
 

@@ -1,4 +1,4 @@
-"""The ``parkdata`` command line: ingest, validate, summary, catalog, template, demo."""
+"""The ``parkdata`` command line: ingest, validate, summary, assess, catalog, template, demo."""
 
 from __future__ import annotations
 
@@ -114,6 +114,57 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+ASSESS_TABLE_COLUMNS = {
+    "target_id": "目标代码",
+    "park_name_zh": "园区",
+    "indicator_name_zh": "指标",
+    "target_period": "目标年",
+    "target_text": "目标",
+    "current_period": "最新期",
+    "current_value": "最新值",
+    "pct_of_target": "完成%",
+    "required_cagr": "需年均增速%",
+    "achieved_cagr": "实际年均增速%",
+    "status_zh": "状态",
+    "reason": "说明",
+}
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from .assess import assess
+    from .files import write_atomic
+    from .panel import load
+    from .units import format_number
+
+    panel = load(args.path) if args.path else load()
+    table = panel.with_names(
+        assess(panel, as_of=args.as_of, park=args.park or None, rule=args.rule)
+    )
+    if args.format == "table":
+        counts = table["status_zh"].value_counts()
+        print(
+            f"{len(table)} 个目标 (targets), as of {table['as_of'].iloc[0] if len(table) else '-'}: "
+            + "，".join(f"{k} {v}" for k, v in counts.items())
+            + "\n"
+        )
+        shown = table[list(ASSESS_TABLE_COLUMNS)].rename(columns=ASSESS_TABLE_COLUMNS)
+        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%"):
+            shown[col] = shown[col].astype(float).map(format_number)
+        _print_table(shown.set_index("目标代码").fillna(""), max_rows=args.limit)
+        return 0
+    text = (
+        table.to_csv(index=False)
+        if args.format == "csv"
+        else table.to_json(orient="records", force_ascii=False, indent=1)
+    )
+    if args.out:
+        write_atomic(Path(args.out), lambda p: p.write_text(text, encoding="utf-8"))
+        print(f"wrote {len(table)} assessed targets to {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_catalog(args: argparse.Namespace) -> int:
     from .catalog import catalog
 
@@ -176,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="print parks, targets and observations")
     p.add_argument("path", nargs="?", help="a data folder (default: the bundled data)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("assess", help="status of every target: met, on track, behind …")
+    p.add_argument("path", nargs="?", help="a data folder or file (default: the bundled data)")
+    p.add_argument("--park", action="append", help="only this park id (repeatable)")
+    p.add_argument("--as-of", dest="as_of", help="use only figures for periods ended by then")
+    p.add_argument("--rule", choices=["unsd", "statcan"], default="unsd", help="status rule")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--out", help="write csv/json to this file instead of stdout")
+    p.add_argument("--limit", type=int, default=500, help="rows to print in a table")
+    p.set_defaults(func=cmd_assess)
 
     p = sub.add_parser("catalog", help="print the indicator catalog")
     p.add_argument("--all", action="store_true", help="include the _yoy / _cagr growth variants")

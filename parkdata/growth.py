@@ -163,14 +163,12 @@ def periods_to_ytd(observations: pd.DataFrame) -> pd.DataFrame:
     covered = grouped["span"].cumsum()
     complete = covered == parts["last_month"]
     parts["value"] = grouped["value"].cumsum().where(complete)
-    parts["period"] = (
-        parts["year"].astype(int).astype(str)
-        + "-"
-        + parts["last_month"].astype(int).map("{:02d}".format)
-    )
-    parts["basis"] = np.where(parts["last_month"] == 12, "annual", "ytd")
-    parts.loc[parts["basis"] == "annual", "period"] = parts["year"].astype(int).astype(str)
-    cols = ["park_id", "indicator", "period", "basis", "value", "unit"]
+    years, months = parts["year"].astype(int).to_numpy(), parts["last_month"].astype(int).to_numpy()
+    parts["period"] = [
+        str(y) if m == 12 else f"{y}-{m:02d}" for y, m in zip(years, months, strict=True)
+    ]
+    parts["basis"] = np.where(months == 12, "annual", "ytd")
+    cols = [c for c in ["park_id", "indicator", "period", "basis", "value", "unit"] if c in parts]
     return parts.loc[complete, cols].reset_index(drop=True)
 
 

@@ -150,3 +150,11 @@ def round_significant(values: np.ndarray, digits: int = 12) -> np.ndarray:
         magnitude = np.floor(np.log10(np.abs(x)))
     scale = np.where(np.isfinite(magnitude), 10.0 ** (digits - 1 - magnitude), 1.0)
     return np.where(np.isfinite(x) & (x != 0), np.round(x * scale) / scale, x)
+
+
+def format_number(value: float | None) -> str:
+    """A number as users read it: thousands separators for large values, 4 significant digits
+    for small ones, blank for missing (255330.2 → '255,330'; 31.2481 → '31.25')."""
+    if value is None or value != value:
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"

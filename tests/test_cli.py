@@ -122,6 +122,14 @@ def test_demo_universe_is_fictional_everywhere(
 def test_every_subcommand_has_help() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"ingest", "validate", "summary", "catalog", "template", "demo"}
+    assert set(sub.choices) == {
+        "ingest",
+        "validate",
+        "summary",
+        "assess",
+        "catalog",
+        "template",
+        "demo",
+    }
     for name, action in sub.choices.items():
         assert action.format_help(), name
