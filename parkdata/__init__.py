@@ -14,6 +14,7 @@ True
 from .assess import assess
 from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
 from .derive import indicators
+from .efficiency import classify_enterprises, sample_enterprises
 from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
 from .ingest import ingest
 from .panel import Panel, build_panel, load
@@ -36,6 +37,7 @@ __all__ = [
     "assess",
     "build_panel",
     "catalog",
+    "classify_enterprises",
     "conversion_factor",
     "default_catalog",
     "evaluate_formula",
@@ -46,6 +48,7 @@ __all__ = [
     "parse_numbers",
     "parse_period",
     "read_table",
+    "sample_enterprises",
     "stage_targets",
     "time_progress",
 ]

@@ -145,6 +145,7 @@ def _level_like(tg: pd.DataFrame, trend: pd.DataFrame, growth: pd.DataFrame) -> 
     rep = rep.drop_duplicates("target_id", keep="last").set_index("target_id")
     out["rep_growth"] = out["target_id"].map(rep["value"]).astype(float)
     out["rep_growth_t"] = out["target_id"].map(rep["t"]).astype(float)
+    out["rep_growth_kind"] = out["target_id"].map(rep["kind"])
     use = out["cagr_obs"].isna() & out["rep_growth"].notna()
     out.loc[use, "cagr_obs"] = out.loc[use, "rep_growth"] / 100
     label = "公布的" + rep["period"] + rep["kind"].map({"cagr": "年均增速", "yoy": "同比增速"})
@@ -370,7 +371,12 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     growth_met = pd.Series(
         meets(out["rep_growth"], "exact", rate, out["comparator"]), index=out.index
     )
-    growth_final = growth_mode & passed & ((out["rep_growth_t"] - out["T"]).abs() < _EPS)
+    # decisive only when the reported rate spans the plan: 年均增速, or 同比 of a one-year plan
+    spans_plan = (out.get("rep_growth_kind") == "cagr") | ((out["T"] - out["Tb"]) <= 1 + _EPS)
+    growth_final = (
+        growth_mode & passed & spans_plan & ((out["rep_growth_t"] - out["T"]).abs() < _EPS)
+    )
+    growth_text = "公布增速 " + _fmt(out["rep_growth"]) + "% 对比目标 " + _fmt(rate) + "%"
     growth_status = pd.Series(classify_statcan(out["rep_growth"] / rate), index=out.index)
     ratio = out["unsd_ratio"] if rule == "unsd" else out["statcan_ratio"]
     classify = classify_unsd if rule == "unsd" else classify_statcan
@@ -403,7 +409,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
         (
             growth_final & (growth_met == 1),
             "achieved",
-            "公布增速达到目标 (reported growth meets the rate)",
+            growth_text + "，达到目标 (reported growth meets the rate)",
         ),
         (
             out["T"].isna(),
@@ -448,7 +454,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
         (
             growth_final & (growth_met == 0),
             "not_achieved",
-            "公布增速未达到目标 (reported growth falls short)",
+            growth_text + "，未达到目标 (reported growth falls short)",
         ),
         (
             passed & at_deadline & met.isna(),
@@ -473,11 +479,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
         (
             growth_mode,
             growth_status,
-            "公布增速 "
-            + _fmt(out["rep_growth"])
-            + "% 对比目标 "
-            + _fmt(rate)
-            + "% (reported growth vs the rate)",
+            growth_text + " (reported growth vs the rate)",
         ),
     ]
     conditions = [c.fillna(False).astype(bool).to_numpy() for c, _, _ in branches]

@@ -1,0 +1,497 @@
+"""Target assessment: the math checked against hand-computed cases, every target kind, as_of."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import pytest
+
+import parkdata as pkd
+from parkdata.cli import main
+from parkdata.growth import (
+    annualise,
+    cagr,
+    doubles_within,
+    multiple_cagr,
+    periods_to_ytd,
+    required_cagr,
+    yoy_from_levels,
+    ytd_to_periods,
+)
+from parkdata.progress import STATUSES, meets
+
+TARGET_DEFAULTS = {
+    "comparator": ">=",
+    "base_period": None,
+    "base_value": float("nan"),
+    "unit": "",
+    "threshold": float("nan"),
+    "threshold_unit": None,
+    "source": "测试规划（虚构）",
+    "clause": "测试条款",
+    "note": None,
+}
+
+
+def make_panel(
+    observations: Sequence[tuple],
+    targets: Sequence[dict],
+    members: Sequence[tuple[str, str]] = (),
+) -> pkd.Panel:
+    """An in-memory panel: observations as (park, indicator, period, value[, qualifier[, basis]])."""
+    rows = []
+    for i, obs in enumerate(observations):
+        park, indicator, period, value, *rest = obs
+        qualifier = rest[0] if rest else "exact"
+        basis = rest[1] if len(rest) > 1 else ("annual" if len(str(period)) == 4 else "ytd")
+        rows.append(
+            {
+                "park_id": park,
+                "indicator": indicator,
+                "period": str(period),
+                "basis": basis,
+                "value": float(value),
+                "qualifier": qualifier,
+                "source": "测试（虚构）",
+                "origin_file": "test.csv",
+                "origin_row": i + 2,
+            }
+        )
+    tg = pd.DataFrame([TARGET_DEFAULTS | t for t in targets])
+    parks = sorted(
+        {r["park_id"] for r in rows} | set(tg.get("park_id", [])) | {g for g, _ in members}
+    )
+    return pkd.Panel(
+        parks=pd.DataFrame(
+            {
+                "park_id": parks,
+                "short_name_zh": parks,
+                "kind": "高新区",
+                "level": "provincial",
+                "fictional": True,
+            }
+        ),
+        memberships=pd.DataFrame(members, columns=["group_id", "member_id"]),
+        observations=pd.DataFrame(rows),
+        targets=tg,
+    )
+
+
+def one(panel: pkd.Panel, **kwargs: object) -> pd.Series:
+    table = pkd.assess(panel, **kwargs)  # type: ignore[arg-type]
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+WORKED = [
+    ("p", "tax_per_mu", y, v)
+    for y, v in zip(range(2019, 2024), [18.0, 20.5, 22.0, 24.5, 26.0], strict=True)
+]
+TAX_TARGET = {
+    "target_id": "t",
+    "park_id": "p",
+    "indicator": "tax_per_mu",
+    "kind": "level",
+    "target_period": "2025",
+    "target_value": 30.0,
+    "unit": "万元/亩",
+}
+
+
+# --- growth math ---------------------------------------------------------------------------
+
+
+def test_doubling_in_three_years_is_25_99_percent_a_year() -> None:
+    assert multiple_cagr(2.0, 3) == pytest.approx(2 ** (1 / 3) - 1)
+    assert round(float(multiple_cagr(2.0, 3)) * 100, 2) == 25.99
+    assert cagr(100.0, 200.0, 3) == pytest.approx(0.259921, abs=1e-6)
+    assert bool(doubles_within(0.26, 3)) and not bool(doubles_within(0.259, 3))
+    assert required_cagr(26.0, 30.0, 2) == pytest.approx((30 / 26) ** 0.5 - 1)
+    assert math.isnan(float(cagr(0.0, 10.0, 2))) and math.isnan(float(cagr(5.0, 10.0, 0)))
+
+
+def test_ytd_and_period_values_convert_both_ways() -> None:
+    ytd = pd.DataFrame(
+        {
+            "park_id": "p",
+            "indicator": "operating_revenue",
+            "period": ["2023-02", "2023-06", "2023-09"],
+            "basis": "ytd",
+            "value": [10.0, 40.0, 70.0],
+            "unit": "亿元",
+        }
+    )
+    parts = ytd_to_periods(ytd)
+    assert parts[["first_month", "last_month", "value"]].values.tolist() == [
+        [1, 2, 10.0],
+        [3, 6, 30.0],
+        [7, 9, 30.0],
+    ]
+    quarters = pd.DataFrame(
+        {
+            "park_id": "p",
+            "indicator": "operating_revenue",
+            "period": ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q2"],
+            "basis": "quarter",
+            "value": [20.0, 25.0, 26.0, 29.0, 30.0],
+        }
+    )
+    summed = periods_to_ytd(quarters)
+    # 2024 lacks Q1: no running sum over the hole
+    assert summed[["period", "basis", "value"]].values.tolist() == [
+        ["2023-03", "ytd", 20.0],
+        ["2023-06", "ytd", 45.0],
+        ["2023-09", "ytd", 71.0],
+        ["2023", "annual", 100.0],
+    ]
+    assert float(annualise(75.0, 9)) == 100.0
+    assert float(annualise(71.0, 9, seasonal_share=0.71)) == pytest.approx(100.0)
+
+
+def test_yoy_from_levels_is_kept_apart_from_reported_growth() -> None:
+    panel = make_panel(
+        [
+            ("p", "operating_revenue", 2021, 100.0),
+            ("p", "operating_revenue", 2022, 110.0),
+            ("p", "operating_revenue_yoy", 2022, 12.0),
+        ],
+        [],
+    )
+    table = yoy_from_levels(panel.observations)
+    row = table.iloc[0]
+    assert row["yoy_computed"] == pytest.approx(10.0)
+    assert row["yoy_reported"] == 12.0 and row["difference"] == pytest.approx(-2.0)
+
+
+# --- the status rules ----------------------------------------------------------------------
+
+
+def test_worked_example_unsd_ratio_1_104_on_track() -> None:
+    row = one(make_panel(WORKED, [TAX_TARGET]), as_of="2023")
+    assert row["unsd_ratio"] == pytest.approx(1.104, abs=5e-4)
+    assert row["status"] == "on_track" and row["status_zh"] == "按当前进度可完成"
+    assert row["achieved_cagr"] == pytest.approx(((26 / 18) ** 0.25 - 1) * 100)
+    assert row["required_cagr"] == pytest.approx(((30 / 26) ** 0.5 - 1) * 100)
+    assert row["expected_value"] == pytest.approx(26 * (26 / 18) ** 0.5)
+    assert row["gap"] == pytest.approx(4.0) and row["pct_of_target"] == pytest.approx(260 / 3)
+    # StatCan: CAGR_obs / CAGR required from the base (18 in 2019 → 30 in 2025)
+    assert row["statcan_ratio"] == pytest.approx(
+        ((26 / 18) ** 0.25 - 1) / ((30 / 18) ** (1 / 6) - 1)
+    )
+    assert row["current_source"] == "test.csv row 6" and "UNSD" in row["rule"]
+    assert (
+        one(make_panel(WORKED, [TAX_TARGET]), as_of="2023", rule="statcan")["status"] == "on_track"
+    )
+
+
+def test_worked_example_from_derived_tax_per_mu() -> None:
+    """亩均税收 computed from 税收 (亿元) and 用地 (亩) gives the same assessment."""
+    obs = [("p", "tax_revenue", y, v / 10000 * 12000) for _, _, y, v in WORKED]
+    obs += [("p", "industrial_land_area", y, 12000.0) for y in range(2019, 2024)]
+    row = one(make_panel(obs, [TAX_TARGET]), as_of="2023")
+    assert row["current_value"] == pytest.approx(26.0)
+    assert row["unsd_ratio"] == pytest.approx(1.104, abs=5e-4)
+    assert row["current_source"].startswith("computed: tax_revenue / industrial_land_area")
+
+
+def test_as_of_uses_only_figures_published_by_then() -> None:
+    row = one(make_panel(WORKED, [TAX_TARGET]), as_of="2021")
+    assert row["current_period"] == "2021" and row["n_points"] == 3
+    assert row["achieved_cagr"] == pytest.approx(((22 / 18) ** 0.5 - 1) * 100)
+    assert row["as_of"] == "2021"
+
+
+def test_already_met_is_achieved_whatever_the_trend() -> None:
+    obs = [("p", "tax_per_mu", 2022, 33.0), ("p", "tax_per_mu", 2023, 31.0)]
+    assert one(make_panel(obs, [TAX_TARGET]), as_of="2023")["status"] == "achieved"
+
+
+def test_lower_is_better_indicator() -> None:
+    target = {
+        "target_id": "e",
+        "park_id": "p",
+        "indicator": "energy_per_value_added",
+        "kind": "level",
+        "comparator": "<=",
+        "target_period": "2025",
+        "target_value": 0.5,
+    }
+    obs = [("p", "energy_per_value_added", 2020, 0.8), ("p", "energy_per_value_added", 2022, 0.7)]
+    row = one(make_panel(obs, [target]), as_of="2022")
+    pace = (0.7 / 0.8) ** 0.5 - 1
+    expected = 0.7 * (1 + pace) ** 3
+    assert row["unsd_ratio"] == pytest.approx((expected - 0.8) / (0.5 - 0.8))  # 0.757
+    assert row["status"] == "needs_acceleration"
+    assert row["statcan_ratio"] == pytest.approx(-pace / abs((0.5 / 0.8) ** 0.2 - 1))
+    assert row["gap"] == pytest.approx(0.2)  # still 0.2 above the ceiling
+    met = make_panel([*obs, ("p", "energy_per_value_added", 2023, 0.45)], [target])
+    assert one(met, as_of="2023")["status"] == "achieved"
+    worse = make_panel([*obs[:1], ("p", "energy_per_value_added", 2022, 0.9)], [target])
+    assert one(worse, as_of="2022")["status"] == "off_track"
+
+
+def test_bounds_decide_only_one_way() -> None:
+    assert meets([1000.0], ["at_least"], [800.0], [">="]).tolist() == [1.0]
+    assert math.isnan(meets([1000.0], ["at_least"], [1200.0], [">="])[0])
+    assert meets([50.0], ["at_most"], [60.0], [">="]).tolist() == [0.0]
+    assert math.isnan(meets([50.0], ["at_most"], [40.0], [">="])[0])
+    target = {
+        "target_id": "r",
+        "park_id": "p",
+        "indicator": "operating_revenue",
+        "kind": "level",
+        "target_period": "2024",
+        "target_value": 800.0,
+        "unit": "亿元",
+    }
+    obs = [
+        ("p", "operating_revenue", 2021, 700.0),
+        ("p", "operating_revenue", 2022, 1000.0, "at_least"),
+    ]
+    assert one(make_panel(obs, [target]), as_of="2022")["status"] == "achieved"
+    higher = make_panel(obs, [target | {"target_value": 1200.0}])
+    row = one(higher, as_of="2022")
+    assert row["status"] != "achieved" and "区间值" in row["reason"]
+    at_deadline = [
+        ("p", "operating_revenue", 2023, 900.0),
+        ("p", "operating_revenue", 2024, 1000.0, "at_least"),
+    ]
+    row = one(make_panel(at_deadline, [target | {"target_value": 1200.0}]), as_of="2024")
+    assert row["status"] == "insufficient_data"  # 突破1000 neither proves nor refutes ≥ 1200
+    short = [("p", "operating_revenue", 2023, 700.0), ("p", "operating_revenue", 2024, 750.0)]
+    assert one(make_panel(short, [target]), as_of="2024")["status"] == "not_achieved"
+
+
+def test_multiple_doubling_target() -> None:
+    target = {
+        "target_id": "m",
+        "park_id": "p",
+        "indicator": "operating_revenue",
+        "kind": "multiple",
+        "base_period": "2021",
+        "target_period": "2024",
+        "target_value": 2.0,
+        "unit": "倍",
+    }
+    obs = [
+        ("p", "operating_revenue", 2021, 100.0),
+        ("p", "operating_revenue", 2022, 126.0),
+        ("p", "operating_revenue", 2023, 159.0),
+    ]
+    row = one(make_panel(obs, [target]), as_of="2023")
+    assert row["goal"] == 200.0 and row["goal_unit"] == "亿元" and row["base_value"] == 100.0
+    expected = 159.0 * (159.0 / 100.0) ** 0.5
+    assert row["unsd_ratio"] == pytest.approx((expected - 100) / 100)
+    assert row["status"] == "on_track"
+    no_base = one(make_panel(obs[1:], [target]), as_of="2023")
+    assert no_base["status"] == "insufficient_data" and "基期" in no_base["reason"]
+
+
+def test_growth_rate_target_from_levels_and_from_reported_growth() -> None:
+    target = {
+        "target_id": "g",
+        "park_id": "p",
+        "indicator": "industrial_value_added",
+        "kind": "growth_rate",
+        "base_period": "2020",
+        "target_period": "2023",
+        "target_value": 10.0,
+        "unit": "%",
+    }
+    obs = [
+        ("p", "industrial_value_added", 2020, 100.0),
+        ("p", "industrial_value_added", 2022, 125.0),
+    ]
+    row = one(make_panel(obs, [target]), as_of="2022")
+    assert row["goal"] == pytest.approx(133.1)
+    assert row["status"] == "on_track"
+    reported = [("p", "industrial_value_added_yoy", 2023, 8.0)]
+    one_year = target | {"base_period": "2022"}
+    row = one(make_panel(reported, [one_year]), as_of="2023")
+    assert row["status"] == "not_achieved" and "8%" in row["reason"]
+    # one year's 同比 does not settle a three-year average: judged as pace (8/10 = 0.8)
+    row = one(make_panel(reported, [target]), as_of="2023")
+    assert row["status"] == "needs_acceleration"
+
+
+def test_cumulative_target() -> None:
+    target = {
+        "target_id": "c",
+        "park_id": "p",
+        "indicator": "fixed_asset_investment",
+        "kind": "cumulative",
+        "base_period": "2020",
+        "target_period": "2023",
+        "target_value": 30.0,
+        "unit": "亿元",
+    }
+    obs = [
+        ("p", "fixed_asset_investment", 2020, 50.0),
+        ("p", "fixed_asset_investment", 2021, 8.0),
+        ("p", "fixed_asset_investment", 2022, 9.0),
+    ]
+    row = one(make_panel(obs, [target]), as_of="2022")
+    assert row["current_value"] == 17.0  # 2021 + 2022: the base year does not count
+    assert row["expected_value"] == pytest.approx(25.5)
+    assert row["unsd_ratio"] == pytest.approx(25.5 / 30)
+    assert row["required_increment"] == pytest.approx(13.0)
+    assert row["status"] == "needs_acceleration"
+    done = make_panel([*obs, ("p", "fixed_asset_investment", 2023, 14.0)], [target])
+    assert one(done, as_of="2023")["status"] == "achieved"
+    gap = make_panel([obs[0], obs[2]], [target])
+    assert one(gap, as_of="2022")["status"] == "insufficient_data"
+
+
+def test_annual_increment_target_on_a_stock() -> None:
+    target = {
+        "target_id": "a",
+        "park_id": "p",
+        "indicator": "high_tech_enterprises",
+        "kind": "annual_increment",
+        "base_period": "2019",
+        "target_period": "2022",
+        "target_value": 6.0,
+        "unit": "家",
+    }
+    obs = [
+        ("p", "high_tech_enterprises", 2019, 40),
+        ("p", "high_tech_enterprises", 2020, 47),
+        ("p", "high_tech_enterprises", 2021, 54),
+    ]
+    row = one(make_panel(obs, [target]), as_of="2021")
+    assert row["current_value"] == 7.0 and row["status"] == "on_track"
+    late = make_panel([*obs, ("p", "high_tech_enterprises", 2022, 58)], [target])
+    row = one(late, as_of="2022")
+    assert row["status"] == "not_achieved" and row["current_value"] == 4.0
+    good = make_panel([*obs, ("p", "high_tech_enterprises", 2022, 61)], [target])
+    assert one(good, as_of="2022")["status"] == "achieved"
+
+
+def test_count_over_threshold_across_member_parks() -> None:
+    members = [("g", "a"), ("g", "b"), ("g", "c")]
+    target = {
+        "target_id": "k",
+        "park_id": "g",
+        "indicator": "operating_revenue",
+        "kind": "count_over_threshold",
+        "target_period": "2025",
+        "target_value": 2.0,
+        "unit": "个",
+        "threshold": 1000.0,
+        "threshold_unit": "亿元",
+    }
+    obs = [
+        ("a", "operating_revenue", 2023, 1200.0),
+        ("b", "operating_revenue", 2021, 800.0),
+        ("b", "operating_revenue", 2023, 900.0),
+        ("c", "operating_revenue", 2021, 500.0),
+        ("c", "operating_revenue", 2023, 500.0),
+    ]
+    row = one(make_panel(obs, [target], members), as_of="2023")
+    assert row["current_value"] == 1.0  # only a is past 1000 now
+    assert row["expected_value"] == 2.0  # b grows 6.1 %/yr: 900 → 1012 by 2025
+    assert row["status"] == "on_track" and row["target_text"] == "≥2个（≥1,000亿元）"
+    three = make_panel(obs, [target | {"target_value": 3.0}], members)
+    assert one(three, as_of="2023")["status"] == "needs_acceleration"
+    unknown = make_panel(obs[:3], [target | {"target_value": 3.0}], members)
+    row = one(unknown, as_of="2023")
+    assert row["status"] == "insufficient_data" and "成员" in row["reason"]
+    met = make_panel([*obs, ("b", "operating_revenue", 2024, 1001.0)], [target], members)
+    assert one(met, as_of="2024")["status"] == "achieved"
+
+
+def test_missing_target_year_and_single_point_are_stated() -> None:
+    row = one(make_panel(WORKED[-1:], [TAX_TARGET]), as_of="2023")
+    assert row["status"] == "insufficient_data" and "1个数据点" in row["reason"]
+    no_year = one(make_panel(WORKED, [TAX_TARGET | {"target_period": None}]), as_of="2023")
+    assert no_year["status"] == "insufficient_data" and "目标年份" in no_year["reason"]
+
+
+def test_unknown_park_and_rule_are_refused(panel: pkd.Panel) -> None:
+    with pytest.raises(ValueError, match="nowhere"):
+        pkd.assess(panel, park="nowhere")
+    with pytest.raises(ValueError, match="rule"):
+        pkd.assess(panel, rule="vibes")
+
+
+# --- stage targets and 序时进度 -------------------------------------------------------------
+
+
+def test_stage_targets_follow_the_required_path() -> None:
+    target = {
+        "target_id": "m",
+        "park_id": "p",
+        "indicator": "operating_revenue",
+        "kind": "multiple",
+        "base_period": "2021",
+        "target_period": "2024",
+        "target_value": 2.0,
+        "unit": "倍",
+    }
+    panel = make_panel(
+        [("p", "operating_revenue", 2021, 100.0), ("p", "operating_revenue", 2022, 120.0)], [target]
+    )
+    stages = pkd.stage_targets(pkd.assess(panel, as_of="2022"), panel)
+    assert stages["year"].tolist() == [2022, 2023, 2024]
+    assert stages["stage_value"].tolist() == pytest.approx(
+        [100 * 2 ** (1 / 3), 100 * 2 ** (2 / 3), 200.0]
+    )
+    assert stages["stage_met"].tolist()[0] is False  # 120 < 126 in 2022
+
+
+def test_time_progress_at_november_is_91_7_percent_of_the_year() -> None:
+    target = {
+        "target_id": "y",
+        "park_id": "p",
+        "indicator": "operating_revenue",
+        "kind": "level",
+        "target_period": "2023",
+        "target_value": 140.0,
+        "unit": "亿元",
+    }
+    obs = [
+        ("p", "operating_revenue", 2022, 120.0),
+        ("p", "operating_revenue", "2022-03", 18.0),
+        ("p", "operating_revenue", "2023-03", 20.0),
+        ("p", "operating_revenue", "2023-11", 130.0),
+    ]
+    table = pkd.time_progress(make_panel(obs, [target]), as_of="2023-11").set_index("period")
+    nov = table.loc["2023-11"]
+    assert nov["elapsed"] == pytest.approx(91.6667, abs=1e-3)
+    assert nov["progress"] == pytest.approx(130 / 140 * 100)
+    assert bool(nov["behind_time"]) is False and nov["flag_zh"] == "达到序时进度"
+    march = table.loc["2023-03"]
+    assert march["progress"] == pytest.approx(20 / 140 * 100)  # 14.3 % < 25 % of the year
+    assert bool(march["behind_time"]) is True
+    assert march["seasonal_expected"] == pytest.approx(15.0)  # 2022: 18 of 120 by March
+    assert bool(march["behind_season"]) is True
+
+
+# --- bundled data and the command line -----------------------------------------------------
+
+
+def test_every_bundled_target_gets_a_status_or_a_reason(panel: pkd.Panel) -> None:
+    table = pkd.assess(panel, as_of="2024")
+    assert len(table) == len(panel.targets)
+    assert set(table["status"]) <= set(STATUSES)
+    assert table["reason"].notna().all() and table["status_zh"].notna().all()
+    assert (table["status"] != "insufficient_data").sum() >= 5
+    donghu = table.set_index("target_id").loc["donghu-01"]
+    assert donghu["current_period"] == "2022" and donghu["current_value"] == pytest.approx(2643.81)
+
+
+def test_cli_assess_prints_chinese_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--park", "wuhan_donghu_hitech", "--as-of", "2022"]) == 0
+    out = capsys.readouterr().out
+    assert "东湖" in out and "地区生产总值" in out and "需加快进度" in out
+
+
+def test_cli_assess_writes_json(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "a.json"
+    assert main(["assess", "--format", "json", "--out", str(out)]) == 0
+    records = pd.read_json(out)
+    assert len(records) == len(pkd.load().targets) and "park_name_zh" in records
