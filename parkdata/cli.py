@@ -140,28 +140,34 @@ def cmd_assess(args: argparse.Namespace) -> int:
     table = panel.with_names(
         assess(panel, as_of=args.as_of, park=args.park or None, rule=args.rule)
     )
-    if args.format == "table":
-        counts = table["status_zh"].value_counts()
-        print(
-            f"{len(table)} 个目标 (targets), as of {table['as_of'].iloc[0] if len(table) else '-'}: "
-            + "，".join(f"{k} {v}" for k, v in counts.items())
-            + "\n"
-        )
-        shown = table[list(ASSESS_TABLE_COLUMNS)].rename(columns=ASSESS_TABLE_COLUMNS)
-        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%"):
-            shown[col] = shown[col].astype(float).map(format_number)
-        _print_table(shown.set_index("目标代码").fillna(""), max_rows=args.limit)
-        return 0
+    fmt = args.format or ("json" if args.out and args.out.endswith(".json") else None)
+    fmt = fmt or ("csv" if args.out else "table")
     text = (
         table.to_csv(index=False)
-        if args.format == "csv"
+        if fmt in ("csv", "table")
         else table.to_json(orient="records", force_ascii=False, indent=1)
     )
     if args.out:
-        write_atomic(Path(args.out), lambda p: p.write_text(text, encoding="utf-8"))
-        print(f"wrote {len(table)} assessed targets to {args.out}")
-    else:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+    if fmt in ("csv", "json") and not args.out:
         sys.stdout.write(text)
+        return 0
+    counts = table["status_zh"].value_counts()
+    as_of = table["as_of"].iloc[0] if len(table) else "-"
+    print(
+        f"{len(table)} 个目标 (targets), as of {as_of}: "
+        + "，".join(f"{k} {v}" for k, v in counts.items())
+    )
+    if args.out:
+        print(f"all columns (sources, ratios, rule) written to {args.out}")
+    if args.format in (None, "table"):
+        shown = table[list(ASSESS_TABLE_COLUMNS)].rename(columns=ASSESS_TABLE_COLUMNS)
+        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%"):
+            shown[col] = shown[col].astype(float).map(format_number)
+        print()
+        _print_table(shown.set_index("目标代码").fillna(""), max_rows=args.limit)
     return 0
 
 
@@ -233,8 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--park", action="append", help="only this park id (repeatable)")
     p.add_argument("--as-of", dest="as_of", help="use only figures for periods ended by then")
     p.add_argument("--rule", choices=["unsd", "statcan"], default="unsd", help="status rule")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--out", help="write csv/json to this file instead of stdout")
+    p.add_argument(
+        "--format", choices=["table", "csv", "json"], help="what to print (default: a table)"
+    )
+    p.add_argument("--out", help="also write every column to this .csv or .json file")
     p.add_argument("--limit", type=int, default=500, help="rows to print in a table")
     p.set_defaults(func=cmd_assess)
 
