@@ -16,6 +16,7 @@ from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_form
 from .derive import indicators
 from .efficiency import classify_enterprises, sample_enterprises
 from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
+from .evaluation import evaluate, evaluation_components
 from .ingest import ingest
 from .panel import Panel, build_panel, load
 from .periods import parse_period
@@ -40,7 +41,9 @@ __all__ = [
     "classify_enterprises",
     "conversion_factor",
     "default_catalog",
+    "evaluate",
     "evaluate_formula",
+    "evaluation_components",
     "indicators",
     "ingest",
     "load",
