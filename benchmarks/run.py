@@ -1,4 +1,9 @@
-"""Run every benchmark: ``python benchmarks/run.py`` (``make bench``)."""
+"""Run the benchmarks: ``python benchmarks/run.py`` (``make bench``) runs every ``bench_*.py``.
+
+Name some to run only those: ``python benchmarks/run.py assess`` (``bench_assess.py``),
+``python benchmarks/run.py ingest assess``. Options after the names go to each script, e.g.
+``python benchmarks/run.py assess --parks 500``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+
+def main(argv: list[str]) -> int:
+    scripts = {p.stem.removeprefix("bench_"): p for p in sorted(HERE.glob("bench_*.py"))}
+    names: list[str] = []
+    while argv and not argv[0].startswith("-"):
+        name = argv.pop(0).removeprefix("bench_").removesuffix(".py")
+        if name not in scripts:
+            print(f"unknown benchmark {name!r}; choose from: {', '.join(scripts)}", file=sys.stderr)
+            return 2
+        names.append(name)
+    for name in names or list(scripts):
+        print(f"== {scripts[name].name}", flush=True)
+        subprocess.run([sys.executable, str(scripts[name]), *argv], check=True)
+    return 0
+
+
 if __name__ == "__main__":
-    for script in sorted(HERE.glob("bench_*.py")):
-        print(f"== {script.name}", flush=True)
-        subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=True)
+    raise SystemExit(main(sys.argv[1:]))
