@@ -120,6 +120,10 @@ def _level_like(tg: pd.DataFrame, trend: pd.DataFrame, growth: pd.DataFrame) -> 
         at_base.drop_duplicates("target_id").set_index("target_id")["value"]
     )
     out["base_v"] = out["base_value"].astype(float).fillna(base_obs)
+    # the pace counts from the plan's base year when its figure is known (UNSD: from the baseline)
+    from_base = out["base_v"].notna() & out["Tb"].notna()
+    out["first_t"] = out["first_t"].where(~from_base, out["Tb"])
+    out["first_v"] = out["first_v"].where(~from_base, out["base_v"])
     # goal in the indicator's unit
     g = out["target_value"].astype(float)
     years = out["T"] - out["Tb"]
@@ -343,13 +347,17 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     higher = out["comparator"] != "<="
     goal, cur = out["goal"].astype(float), out["cur_value"].astype(float)
     left = (out["T"] - out["cur_t"]).clip(lower=0)
+    # a base already past the target (≥ 8.6 from 12.1) makes the UNSD ratio flip sign: measure
+    # the distance to go from the latest figure instead
+    wrong_side = np.where(higher, goal <= out["v_b"], goal >= out["v_b"]) & level
+    ratio_base = out["v_b"].where(~wrong_side, cur)
     out["expected_value"] = np.where(
         level, cur * np.power(1 + out["cagr_obs"], left), out["expected"]
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         out["unsd_ratio"] = np.where(
             level,
-            unsd_ratio(out["v_b"], cur, out["cagr_obs"], goal, left),
+            unsd_ratio(ratio_base, cur, out["cagr_obs"], goal, left),
             np.where(goal != 0, out["expected_value"] / goal, np.nan),
         )
         out["pct_of_target"] = np.where(higher, cur / goal, goal / cur) * 100
@@ -417,9 +425,9 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
             "规划未写明目标年份 (the plan gives no target year)",
         ),
         (
-            increment & (out["low"] < goal) & passed,
+            increment & (out["low"] < goal),
             "not_achieved",
-            "有年份未达到每年新增目标 (a year fell short of the yearly increment)",
+            "已有年份未达到每年新增目标，无法挽回 (a year already fell short of the yearly increment)",
         ),
         (
             out["n_points"].eq(0) & ~growth_mode,

@@ -495,3 +495,57 @@ def test_cli_assess_writes_json(tmp_path: object, capsys: pytest.CaptureFixture[
     assert main(["assess", "--format", "json", "--out", str(out)]) == 0
     records = pd.read_json(out)
     assert len(records) == len(pkd.load().targets) and "park_name_zh" in records
+
+
+def test_a_base_already_past_the_target_does_not_flip_the_ratio() -> None:
+    """≥ 9.5 while falling from 12 to 9: the expected 2025 value misses, so not on track."""
+    obs = [
+        ("p", "tax_per_mu", 2020, 12.0),
+        ("p", "tax_per_mu", 2022, 10.0),
+        ("p", "tax_per_mu", 2023, 9.0),
+    ]
+    row = one(make_panel(obs, [TAX_TARGET | {"target_value": 9.5}]), as_of="2023")
+    assert row["expected_value"] < 9.0 and row["unsd_ratio"] < 0
+    assert row["status"] == "off_track" and row["base_value"] == 12.0
+
+
+def test_a_year_short_of_every_year_fails_before_the_deadline() -> None:
+    target = {
+        "target_id": "a",
+        "park_id": "p",
+        "indicator": "high_tech_enterprises",
+        "kind": "annual_increment",
+        "base_period": "2021",
+        "target_period": "2026",
+        "target_value": 36.0,
+        "unit": "家",
+    }
+    obs = [
+        ("p", "high_tech_enterprises", 2021, 100),
+        ("p", "high_tech_enterprises", 2022, 161),
+        ("p", "high_tech_enterprises", 2023, 210),
+        ("p", "high_tech_enterprises", 2024, 240),
+    ]
+    row = one(make_panel(obs, [target]), as_of="2024")
+    assert row["status"] == "not_achieved" and "无法挽回" in row["reason"]
+
+
+def test_pace_counts_from_the_plan_base_year() -> None:
+    target = {
+        "target_id": "m",
+        "park_id": "p",
+        "indicator": "operating_revenue",
+        "kind": "multiple",
+        "base_period": "2021",
+        "target_period": "2024",
+        "target_value": 2.0,
+        "unit": "倍",
+    }
+    obs = [
+        ("p", "operating_revenue", 2013, 20.0),
+        ("p", "operating_revenue", 2021, 100.0),
+        ("p", "operating_revenue", 2023, 150.0),
+    ]
+    row = one(make_panel(obs, [target]), as_of="2023")
+    assert row["achieved_cagr"] == pytest.approx((1.5**0.5 - 1) * 100)
+    assert row["pace_source"].startswith("2021–2023")
