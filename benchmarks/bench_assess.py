@@ -135,9 +135,14 @@ def naive_ratio(
         goal = base_value * (1 + goal_value / 100) ** (due - base) if base else math.nan
     else:
         goal = goal_value
-    v_b = base_value if base_value == base_value else series[first]
-    pace = _cagr(series[first], current, last - first)
+    has_base = base_value == base_value
+    v_b = base_value if has_base else series[first]
+    start = base if has_base else first  # pace from the plan's base year when it is known
+    pace = _cagr(v_b, current, last - start)
     expected = current * (1 + pace) ** max(due - last, 0)
+    higher = target["comparator"] != "<="
+    if (goal <= v_b) if higher else (goal >= v_b):  # base already past the target
+        v_b = current
     return (expected - v_b) / (goal - v_b) if goal != v_b else math.nan
 
 
