@@ -223,7 +223,7 @@ def _count_like(tg: pd.DataFrame, trend: pd.DataFrame, panel: Panel) -> pd.DataF
     pairs = tg[["target_id", "park_id", "indicator", "T", "horizon", "threshold"]].merge(
         members, left_on="park_id", right_on="group_id"
     )
-    lower = {ind.code for ind in panel.catalog if ind.direction == "lower"}
+    lower = {ind.code for ind in panel.catalog if ind.direction == "lower" or ind.kind == "rank"}
     pts = pairs.drop(columns="park_id").merge(
         trend.rename(columns={"park_id": "member_id"}), on=["member_id", "indicator"]
     )
@@ -255,6 +255,7 @@ def _count_like(tg: pd.DataFrame, trend: pd.DataFrame, panel: Panel) -> pd.DataF
         last.groupby("target_id")["member_id"].apply(lambda m: "members: " + ", ".join(sorted(m)))
     )
     out["cur_qualifier"] = np.where(out["undecided"] > 0, "at_least", "exact")
+    out["cur_value"] = out["cur_value"].where(out["n_points"] > 0)  # no member figure: unknown
     out["goal"] = out["target_value"].astype(float)
     out["v_b"] = 0.0
     out["pace_source"] = "各成员园区自身趋势"
@@ -303,7 +304,9 @@ def assess(
     tg["Tb"] = period_time(tg["base_period"].astype("string").fillna(pd.NA).astype(object))
     tg["horizon"] = np.fmin(tg["T"].fillna(np.inf), now)
     tg["unit_level"] = tg["indicator"].map({ind.code: ind.unit for ind in panel.catalog})
-    tg["direction"] = tg["indicator"].map({ind.code: ind.direction for ind in panel.catalog})
+    tg["direction"] = tg["indicator"].map(
+        {ind.code: "lower" if ind.kind == "rank" else ind.direction for ind in panel.catalog}
+    )
     codes = set(tg["indicator"])
     codes |= {f"{c}_{s}" for c in codes for s in ("yoy", "cagr")}
     if (tg["kind"] == "count_over_threshold").any():
@@ -516,7 +519,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     threshold = np.where(
         count,
         "（"
-        + symbol
+        + np.where(out["direction"] == "lower", "≤", "≥")
         + _fmt(out["threshold"])
         + out["threshold_unit"].fillna("").astype(str)
         + "）",

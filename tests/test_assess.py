@@ -549,3 +549,12 @@ def test_pace_counts_from_the_plan_base_year() -> None:
     row = one(make_panel(obs, [target]), as_of="2023")
     assert row["achieved_cagr"] == pytest.approx((1.5**0.5 - 1) * 100)
     assert row["pace_source"].startswith("2021–2023")
+
+
+def test_rank_thresholds_count_parks_at_or_above_the_position(panel: pkd.Panel) -> None:
+    row = pkd.assess(panel, park="changde_parks", as_of="2024").set_index("target_id")
+    top30 = row.loc["changde2022-13"]
+    assert top30["target_text"] == "≥5个（≤30位）"
+    assert top30["current_value"] == 1.0  # 常德经开区 ranked 18th in 2019: within the top 30
+    no_figures = pkd.assess(panel, park="ankang_county_zones").set_index("target_id")
+    assert pd.isna(no_figures.loc["ankang-12", "current_value"])  # unknown, not zero
