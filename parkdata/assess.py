@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .growth import cagr, period_time
+from .growth import cagr, period_time, project_level
 from .panel import Panel
 from .progress import (
     RULES,
@@ -129,7 +129,7 @@ def _level_like(tg: pd.DataFrame, trend: pd.DataFrame, growth: pd.DataFrame) -> 
     years = out["T"] - out["Tb"]
     out["goal"] = np.select(
         [out["kind"] == "multiple", out["kind"] == "growth_rate"],
-        [g * out["base_v"], out["base_v"] * np.power(1 + g / 100, years)],
+        [g * out["base_v"], project_level(out["base_v"], g / 100, years)],
         g,
     )
     # observed pace: levels first, reported growth rates when only one level is known
@@ -235,7 +235,7 @@ def _count_like(tg: pd.DataFrame, trend: pd.DataFrame, panel: Panel) -> pd.DataF
         met=meets(last["value"], last["qualifier"], last["threshold"], comparator),
         pace=cagr(first["value"], last["value"], last["t"] - first["t"]),
     )
-    projected = last["value"] * np.power(1 + last["pace"], (last["T"] - last["t"]).clip(lower=0))
+    projected = project_level(last["value"], last["pace"], (last["T"] - last["t"]).clip(lower=0))
     last["will"] = np.where(
         last["pace"].notna(), meets(projected, "exact", last["threshold"], comparator), last["met"]
     )
@@ -309,8 +309,6 @@ def assess(
     )
     codes = set(tg["indicator"])
     codes |= {f"{c}_{s}" for c in codes for s in ("yoy", "cagr")}
-    if (tg["kind"] == "count_over_threshold").any():
-        codes |= set(tg["indicator"])
     values = assessment_values(panel, as_of=None, indicators=codes, member_totals=member_totals)
     values = _plain(values[values["t"] <= now + _EPS])
     trend = _trend_values(values)
@@ -355,7 +353,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     wrong_side = np.where(higher, goal <= out["v_b"], goal >= out["v_b"]) & level
     ratio_base = out["v_b"].where(~wrong_side, cur)
     out["expected_value"] = np.where(
-        level, cur * np.power(1 + out["cagr_obs"], left), out["expected"]
+        level, project_level(cur, out["cagr_obs"], left), out["expected"]
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         out["unsd_ratio"] = np.where(
