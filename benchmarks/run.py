@@ -1,7 +1,8 @@
 """Run the benchmarks: ``python benchmarks/run.py`` (``make bench``) runs every ``bench_*.py``.
 
 Name some to run only those: ``python benchmarks/run.py assess`` (``bench_assess.py``),
-``python benchmarks/run.py ingest assess``. Options after the names go to each script, e.g.
+``python benchmarks/run.py ingest assess``; ``project`` (``bench_project.py``) is the projection
+engine on 50,000 series. Options after the names go to each script, e.g.
 ``python benchmarks/run.py assess --parks 500``.
 """
 

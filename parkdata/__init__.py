@@ -9,9 +9,13 @@ True
 >>> table = pkd.assess(panel, as_of="2022")   # one row per target: gap, growth needed, status
 >>> sorted(table["status"].unique())[:2]
 ['achieved', 'insufficient_data']
+>>> paths = pkd.project(panel, to=2025)     # trend paths with 80/95 % bands, every series
+>>> list(paths.columns[:9])
+['park_id', 'indicator', 'period', 'model', 'mean', 'lo80', 'hi80', 'lo95', 'hi95']
 """
 
 from .assess import assess
+from .backtest import backtest, choose_model
 from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
 from .derive import indicators
 from .efficiency import classify_enterprises, sample_enterprises
@@ -20,6 +24,7 @@ from .evaluation import evaluate, evaluation_components
 from .ingest import ingest
 from .panel import Panel, build_panel, load
 from .periods import parse_period
+from .project import project
 from .readers import read_table
 from .schedule import stage_targets, time_progress
 from .units import conversion_factor
@@ -36,8 +41,10 @@ __all__ = [
     "ParkDataError",
     "UnitError",
     "assess",
+    "backtest",
     "build_panel",
     "catalog",
+    "choose_model",
     "classify_enterprises",
     "conversion_factor",
     "default_catalog",
@@ -50,6 +57,7 @@ __all__ = [
     "parse_number",
     "parse_numbers",
     "parse_period",
+    "project",
     "read_table",
     "sample_enterprises",
     "stage_targets",

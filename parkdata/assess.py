@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .anticipate import PROJECTION_COLUMNS, projection_columns
 from .growth import cagr, period_time, project_level
 from .panel import Panel
 from .progress import (
@@ -37,6 +38,7 @@ from .progress import (
     statcan_ratio,
     unsd_ratio,
 )
+from .realism import base_rates
 from .series import as_of_label, as_of_time, assessment_values
 from .units import format_number
 
@@ -64,12 +66,16 @@ ASSESSMENT_COLUMNS = [
     "pct_of_target",
     "achieved_cagr",
     "required_cagr",
+    "realism_base_rate",
+    "realism_series",
+    "realism_scope",
     "required_increment",
     "expected_value",
     "unsd_ratio",
     "statcan_ratio",
     "status",
     "status_zh",
+    *PROJECTION_COLUMNS,
     "rule",
     "pace_source",
     "reason",
@@ -327,8 +333,26 @@ def assess(
         parts.append(_count_like(tg[kinds == "count_over_threshold"], trend, panel))
     if not parts:
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS)
-    out = pd.concat(parts).sort_index()
-    return _finish(out, now, rule, as_of_label(as_of, today))
+    out = _finish(pd.concat(parts).sort_index(), now, rule, as_of_label(as_of, today))
+    out[PROJECTION_COLUMNS] = projection_columns(out, trend, panel.catalog)
+    out[["realism_base_rate", "realism_series", "realism_scope"]] = _realism(out, trend, panel)
+    return out.reindex(columns=ASSESSMENT_COLUMNS).reset_index(drop=True)
+
+
+def _realism(out: pd.DataFrame, trend: pd.DataFrame, panel: Panel) -> pd.DataFrame:
+    """Plan-realism base rate for the growth each level target requires from its base."""
+    year_end = trend[np.isclose(trend["t"], np.round(trend["t"]))]
+    levels = year_end.assign(year=np.round(year_end["t"]).astype(int) - 1)
+    levels = levels.drop_duplicates(["park_id", "indicator", "year"])
+    span = out["T"] - out["start_t"]
+    required = pd.Series(
+        np.where(out["kind"].isin(_LEVEL_KINDS), cagr(out["v_b"], out["goal"], span), np.nan),
+        index=out.index,
+    )
+    level_codes = {ind.code for ind in panel.catalog if ind.is_level}
+    return base_rates(
+        levels, out["indicator"], required, span, out["comparator"] == "<=", level_codes
+    )
 
 
 def _fmt(x: pd.Series) -> pd.Series:
@@ -525,4 +549,4 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     )
     out["target_text"] = symbol + _fmt(out["target_value"]) + out["unit"].astype(str) + threshold
     out["as_of"] = as_of
-    return out.reindex(columns=ASSESSMENT_COLUMNS).reset_index(drop=True)
+    return out

@@ -1,4 +1,5 @@
-"""The ``parkdata`` command line: ingest, validate, summary, assess, catalog, template, demo."""
+"""The ``parkdata`` command line: ingest, validate, summary, assess, project, backtest, catalog,
+template, demo."""
 
 from __future__ import annotations
 
@@ -126,6 +127,7 @@ ASSESS_TABLE_COLUMNS = {
     "required_cagr": "需年均增速%",
     "achieved_cagr": "实际年均增速%",
     "status_zh": "状态",
+    "p_meet": "达标概率%",
     "reason": "说明",
 }
 
@@ -164,10 +166,94 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print(f"all columns (sources, ratios, rule) written to {args.out}")
     if args.format in (None, "table"):
         shown = table[list(ASSESS_TABLE_COLUMNS)].rename(columns=ASSESS_TABLE_COLUMNS)
-        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%"):
+        shown["达标概率%"] = shown["达标概率%"].astype(float) * 100
+        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%", "达标概率%"):
             shown[col] = shown[col].astype(float).map(format_number)
         print()
         _print_table(shown.set_index("目标代码").fillna(""), max_rows=args.limit)
+    return 0
+
+
+def _write_or_print(table: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Write ``table`` to ``--out`` (CSV, atomically) or print it as CSV when asked."""
+    from .files import write_atomic
+
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, lambda p: table.to_csv(p, index=False))
+        print(f"wrote {out} ({len(table)} rows)")
+    elif args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    from .panel import load
+    from .project import project
+
+    panel = load(args.path) if args.path else load()
+    table = project(
+        panel,
+        model=args.model.split(",") if args.model else "default",
+        to=args.to,
+        horizon=args.horizon,
+        as_of=args.as_of,
+        park=args.park or None,
+        indicators=args.indicator or None,
+    )
+    table = panel.with_names(table)
+    _write_or_print(table, args)
+    if not args.out and args.format != "csv":
+        _print_table(table.round(2), max_rows=args.limit)
+    return 0
+
+
+BACKTEST_TABLE_COLUMNS = {
+    "model": "模型",
+    "horizon": "预测步长(年)",
+    "forecasts": "预测数",
+    "series": "序列数",
+    "coverage80": "80%区间覆盖率%",
+    "coverage95": "95%区间覆盖率%",
+    "mdape": "中位绝对百分比误差%",
+    "skill": "相对朴素预测技能",
+}
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .backtest import backtest, choose_model
+    from .demo import write_demo
+    from .panel import load
+
+    horizons = [int(h) for h in args.horizons.split(",")]
+    options = {"horizons": horizons, "max_fits": args.max_fits, "seed": args.seed}
+    if args.models:
+        options["models"] = args.models.split(",")
+    frames = []
+    datasets = [("bundled" if not args.path else str(args.path), "真实数据 (reported figures)")]
+    if args.demo_parks > 0:
+        datasets.append(("demo", f"示例园区（虚构）{args.demo_parks}个 (fictional demo universe)"))
+    for name, title in datasets:
+        if name == "demo":
+            with tempfile.TemporaryDirectory() as tmp:
+                write_demo(Path(tmp), args.demo_parks, seed=args.seed)
+                panel = load(tmp, bundled=False)
+        else:
+            panel = load(args.path) if args.path else load()
+        table = backtest(panel, **options)
+        frames.append(table.assign(dataset=name))
+        print(f"\n== 滚动起点回测 (rolling-origin backtest): {title} ==")
+        if table.empty:
+            print("没有足够长的序列 (no series long enough to backtest)")
+            continue
+        shown = table[list(BACKTEST_TABLE_COLUMNS)].rename(columns=BACKTEST_TABLE_COLUMNS)
+        shown = shown.round(2).astype(object).fillna("")
+        _print_table(shown.set_index(["模型", "预测步长(年)"]), 200)
+        _, why = choose_model(table)
+        print(f"回测支持的默认模型 (model the backtest supports): {why}")
+    _write_or_print(pd.concat(frames, ignore_index=True), args)
     return 0
 
 
@@ -245,6 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="also write every column to this .csv or .json file")
     p.add_argument("--limit", type=int, default=500, help="rows to print in a table")
     p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("project", help="trend projections with 80/95% bands for every series")
+    p.add_argument("path", nargs="?", help="a data folder or file (default: the bundled data)")
+    p.add_argument("--park", action="append", help="only this park id (repeatable)")
+    p.add_argument("--indicator", action="append", help="only this indicator code (repeatable)")
+    p.add_argument("--model", help="model(s), comma-separated (default: per indicator)")
+    p.add_argument("--to", type=int, help="project up to this year")
+    p.add_argument("--horizon", type=int, default=3, help="years after the last figure")
+    p.add_argument("--as-of", dest="as_of", help="use only figures for periods ended by then")
+    p.add_argument("--format", choices=["table", "csv"], help="what to print (default: a table)")
+    p.add_argument("--out", help="write the projections to this CSV file")
+    p.add_argument("--limit", type=int, default=200, help="rows to print in a table")
+    p.set_defaults(func=cmd_project)
+
+    p = sub.add_parser("backtest", help="rolling-origin backtest: coverage and error per model")
+    p.add_argument("path", nargs="?", help="a data folder or file (default: the bundled data)")
+    p.add_argument("--demo-parks", type=int, default=100, help="fictional parks (0: skip)")
+    p.add_argument("--horizons", default="1,2,3", help="years ahead, comma-separated")
+    p.add_argument("--models", help="models, comma-separated (default: all)")
+    p.add_argument("--max-fits", type=int, default=300, help="statsmodels fits per model")
+    p.add_argument("--seed", type=int, default=0, help="seed of the demo universe and sample")
+    p.add_argument("--format", choices=["table", "csv"], help="what to print (default: tables)")
+    p.add_argument("--out", help="also write the summary to this CSV file")
+    p.set_defaults(func=cmd_backtest)
 
     p = sub.add_parser("catalog", help="print the indicator catalog")
     p.add_argument("--all", action="store_true", help="include the _yoy / _cagr growth variants")

@@ -4,9 +4,9 @@ assessment alone."""
 from __future__ import annotations
 
 import pandas as pd
+from helpers import make_panel
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_assess import make_panel
 
 import parkdata as pkd
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import BAD, FORMATS
 
@@ -127,9 +128,39 @@ def test_every_subcommand_has_help() -> None:
         "validate",
         "summary",
         "assess",
+        "project",
+        "backtest",
         "catalog",
         "template",
         "demo",
     }
     for name, action in sub.choices.items():
         assert action.format_help(), name
+
+
+def test_backtest_prints_coverage_for_real_and_demo_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "backtest.csv"
+    args = ["backtest", "--demo-parks", "12", "--models", "loglinear,naive,cagr2"]
+    assert main([*args, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "真实数据 (reported figures)" in text and "示例园区（虚构）12个" in text
+    assert "80%区间覆盖率%" in text and "回测支持的默认模型" in text
+    table = pd.read_csv(out)
+    assert set(table["dataset"]) == {"bundled", "demo"}
+    demo = table[(table["dataset"] == "demo") & (table["model"] == "loglinear")]
+    assert demo["horizon"].tolist() == [1, 2, 3]
+    assert demo["coverage80"].between(70, 90).all()  # the demo is log-linear: honest bands
+    real = table[(table["dataset"] == "bundled") & (table["model"] == "loglinear")]
+    assert real["forecasts"].sum() >= 1  # 东湖 GDP 2019–2022 is the one real series long enough
+
+
+def test_project_command_writes_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "paths.csv"
+    args = ["project", "--park", "wuhan_donghu_hitech", "--indicator", "gdp", "--to", "2025"]
+    assert main([*args, "--out", str(out)]) == 0
+    paths = pd.read_csv(out, dtype={"period": str})
+    assert paths["period"].tolist() == ["2023", "2024", "2025"]
+    assert (paths["lo95"] < paths["mean"]).all() and (paths["mean"] < paths["hi95"]).all()
+    assert paths["park_name_zh"].iloc[0] == "东湖高新区"

@@ -1,0 +1,203 @@
+"""Trend projections for every park × indicator of a panel: ``pkd.project(panel)`` → tidy frame.
+
+The series are year-end levels (annual figures, and stocks reported for December or the fourth
+quarter), reported or derived, cut at ``as_of``. Each series is projected from the year after its
+last figure to ``to`` (or ``horizon`` years ahead) by the vectorised engine
+(:mod:`parkdata.trend`); ``ets_damped`` and ``arima`` go through statsmodels series by series
+(:mod:`parkdata.models`). ``model="default"`` picks per indicator: logit for shares, linear for
+scores, and :data:`DEFAULT_MODEL` for levels (chosen by backtest, docs/projections.md). Series
+with exactly two figures get the ``cagr2`` path with its stated prior band; a single figure gets
+no projection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .models import CLOSED_FORM_MODELS, MIN_POINTS, STATSMODELS_MODELS, fit_series
+from .panel import Panel
+from .series import assessment_values
+from .trend import Forecast, forecast
+
+DEFAULT_MODEL = "loglinear"
+"""Default model for level indicators: the one the backtest supports (docs/projections.md)."""
+MODELS = tuple(dict.fromkeys(CLOSED_FORM_MODELS + STATSMODELS_MODELS))
+PROJECTION_COLUMNS = [
+    "park_id",
+    "indicator",
+    "period",
+    "model",
+    "mean",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "n_points",
+    "df",
+    "last_period",
+    "last_value",
+]
+_NOT_PROJECTED = ("rank", "growth")
+
+
+def model_for(kind: str | None, model: str = "default") -> str | None:
+    """The model a series of this catalog ``kind`` gets (None: not projected, e.g. ranks)."""
+    if model != "default":
+        return model
+    if kind in _NOT_PROJECTED:
+        return None
+    return {"share": "logit", "score": "linear"}.get(kind or "", DEFAULT_MODEL)
+
+
+def year_end_levels(
+    panel: Panel,
+    as_of: str | None = None,
+    park: str | Iterable[str] | None = None,
+    indicators: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Year-end levels for trends: park_id, indicator, year, value, qualifier, source."""
+    values = assessment_values(panel, as_of=as_of, indicators=indicators)
+    values = values[values["basis"].isin(["annual", "point"])]
+    values = values[~values["indicator"].str.endswith(("_yoy", "_cagr"))]
+    values = values[np.isclose(values["t"], np.round(values["t"]))]  # year ends only
+    if park is not None:
+        values = values[values["park_id"].isin([park] if isinstance(park, str) else list(park))]
+    out = values.assign(year=np.round(values["t"]).astype(int) - 1)
+    out = out.sort_values(["park_id", "indicator", "year", "basis"])
+    out = out.drop_duplicates(["park_id", "indicator", "year"], keep="first")  # annual over point
+    return out[["park_id", "indicator", "year", "value", "qualifier", "source"]].reset_index(
+        drop=True
+    )
+
+
+@dataclass(frozen=True)
+class SeriesMatrix:
+    """Series as rows of a matrix on a common grid of years (NaN where a year is missing)."""
+
+    keys: pd.DataFrame  # one row per series: the key columns
+    years: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, key: list[str], time: str = "year") -> SeriesMatrix:
+        """Pivot a tidy frame (``key`` columns, ``time``, ``value``) into a matrix."""
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame[key]))
+        years = np.sort(frame[time].unique()) if len(frame) else np.array([], dtype=int)
+        col = np.searchsorted(years, frame[time].to_numpy())
+        values = np.full((len(uniques), len(years)), np.nan)
+        values[codes, col] = frame["value"].to_numpy(dtype=float)
+        keys = uniques.to_frame(index=False, name=key)
+        return cls(keys, years.astype(float), values)
+
+
+def run_model(
+    values: np.ndarray,
+    years: np.ndarray,
+    t_new: np.ndarray,
+    model: str,
+    target_t: np.ndarray | None = None,
+) -> Forecast:
+    """One model over every row: the vectorised engine, or statsmodels row by row."""
+    if model in CLOSED_FORM_MODELS:
+        return forecast(values, years, t_new, model, target_t=target_t)
+    t_rows = np.broadcast_to(np.atleast_2d(t_new), (values.shape[0], np.shape(t_new)[-1]))
+    rows = [fit_series(values[i], years, t_rows[i], model) for i in range(values.shape[0])]
+    if not rows:
+        return forecast(values, years, t_new, "loglinear")  # empty, shaped alike
+    arrays = [f for f in Forecast.__dataclass_fields__ if f not in ("model", "transform")]
+    stacked = {f: np.concatenate([getattr(r, f) for r in rows]) for f in arrays}
+    return Forecast(model=model, transform=rows[0].transform, **stacked)
+
+
+def _kinds(catalog: Catalog) -> dict[str, str]:
+    return {ind.code: ind.kind for ind in catalog}
+
+
+def project(
+    panel: Panel,
+    model: str | Iterable[str] = "default",
+    to: int | None = None,
+    horizon: int = 3,
+    as_of: str | None = None,
+    park: str | Iterable[str] | None = None,
+    indicators: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Projections for every park × indicator: one row per series, model and projected year.
+
+    Years run from the year after each series' last figure to ``to`` (default: ``horizon`` years
+    after it). ``model`` is ``"default"``, one of :data:`MODELS`, or several.
+
+    >>> import parkdata as pkd
+    >>> table = pkd.project(pkd.load(), park="wuhan_donghu_hitech", indicators=["gdp"], to=2025)
+    >>> table[["period", "model"]].iloc[0].tolist(), int(table["n_points"].iloc[0])
+    (['2023', 'loglinear'], 4)
+    """
+    models = [model] if isinstance(model, str) else list(model)
+    unknown = set(models) - set(MODELS) - {"default"}
+    if unknown:
+        raise ValueError(f"unknown model(s) {sorted(unknown)}; choose from {MODELS} or 'default'")
+    levels = year_end_levels(panel, as_of=as_of, park=park, indicators=indicators)
+    if levels.empty:
+        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+    mat = SeriesMatrix.from_frame(levels, ["park_id", "indicator"])
+    n = (~np.isnan(mat.values)).sum(axis=1)
+    last_idx = mat.values.shape[1] - 1 - np.argmax(~np.isnan(mat.values[:, ::-1]), axis=1)
+    last_year = mat.years[last_idx]
+    last_value = mat.values[np.arange(len(n)), last_idx]
+    end = np.full(len(n), float(to)) if to is not None else last_year + horizon
+    steps = int(max(0.0, np.max(end - last_year))) if len(n) else 0
+    if steps == 0:
+        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+    t_new = last_year[:, None] + np.arange(1, steps + 1)[None, :]
+    kind = mat.keys["indicator"].map(_kinds(panel.catalog)).to_numpy()
+    frames = []
+    for name in models:
+        chosen = np.array([model_for(k, name) for k in kind], dtype=object)
+        chosen = np.where((n == 2) & (chosen != None), "cagr2", chosen)  # noqa: E711
+        for m in pd.unique(chosen[chosen != None]):  # noqa: E711
+            rows = np.flatnonzero((chosen == m) & (n >= MIN_POINTS[m]))
+            if len(rows) == 0:
+                continue
+            fc = run_model(mat.values[rows], mat.years, t_new[rows], m, target_t=end[rows])
+            frames.append(_tidy(mat, rows, fc, last_year, last_value, end))
+    if not frames:
+        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["park_id", "indicator", "model", "period"]).reset_index(drop=True)
+
+
+def _tidy(
+    mat: SeriesMatrix,
+    rows: np.ndarray,
+    fc: Forecast,
+    last_year: np.ndarray,
+    last_value: np.ndarray,
+    end: np.ndarray,
+) -> pd.DataFrame:
+    """Forecast arrays → tidy rows, keeping only years up to each series' end."""
+    h = fc.mean.shape[1]
+    rep = np.repeat(rows, h)
+    t = fc.t.reshape(-1)
+    frame = pd.DataFrame(
+        {
+            "park_id": mat.keys["park_id"].to_numpy()[rep],
+            "indicator": mat.keys["indicator"].to_numpy()[rep],
+            "period": t.astype(int).astype(str),
+            "model": fc.model,
+            "mean": fc.mean.reshape(-1),
+            "lo80": fc.lo80.reshape(-1),
+            "hi80": fc.hi80.reshape(-1),
+            "lo95": fc.lo95.reshape(-1),
+            "hi95": fc.hi95.reshape(-1),
+            "n_points": np.repeat(fc.n, h),
+            "df": fc.df.reshape(-1),
+            "last_period": last_year[rep].astype(int).astype(str),
+            "last_value": last_value[rep],
+        }
+    )
+    return frame[(t <= end[rep] + 1e-9) & np.isfinite(frame["mean"].to_numpy())]

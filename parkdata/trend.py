@@ -1,0 +1,300 @@
+"""Vectorised trend projections: closed-form fits for every series at once (no loop per series).
+
+A panel of series is a matrix ``y`` (series × time, NaN where a year is missing) on a common time
+grid ``t`` (years). :func:`forecast` fits one model to every row and returns, for the times asked,
+the point path, 80 % and 95 % prediction intervals and the predictive distribution (Student t on
+the model's scale), from which :func:`prob_meet` gives the chance a target is met.
+
+Models (docs/methods.md §3–4, docs/projections.md):
+
+* ``loglinear`` — OLS of ln y on t; the predictive distribution of ln y_T is Student t with n−2
+  df and scale √(se_mean² + σ²).
+* ``weighted`` — the same with ESCAP recency weights w_i = (T − t_min)/(T − t_i), T the target
+  time, normalised to mean 1 so σ² is the noise of an average point (statsmodels WLS with
+  ``get_prediction`` at weight 1).
+* ``linear`` — OLS of y on t (for scores and quantities that can be negative).
+* ``logit`` — OLS of logit(y/100) on t, for shares in %: the path and bands stay in (0, 100).
+* ``naive`` — the last growth rate carried forward (the yardstick). Its error is that of a growth
+  rate following a random walk: the variance of the changes in growth from year to year,
+  σ_η², times h(h+1)(2h+1)/6 at h years ahead, Student t with n−2 df.
+* ``cagr2`` — for a series with exactly two figures: their CAGR carried forward, with a band
+  from a stated prior (:data:`PRIOR_GROWTH_SD` per year on the growth, normal): sd = s·√(1+h²).
+
+Series with fewer than two figures get no projection; regressions need three (one degree of
+freedom). Each result records ``n`` (figures used) and ``df``. The point path is the predictive
+median on the original scale (exp of the mean of ln y), which is what the intervals surround.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import special
+
+Transform = Literal["log", "logit", "identity"]
+
+CLOSED_FORM_MODELS = ("loglinear", "weighted", "linear", "logit", "naive", "cagr2")
+TRANSFORMS: dict[str, Transform] = {
+    "loglinear": "log",
+    "weighted": "log",
+    "linear": "identity",
+    "logit": "logit",
+    "naive": "log",
+    "cagr2": "log",
+    "ets_damped": "log",
+    "arima": "log",
+}
+PRIOR_GROWTH_SD = 0.10
+"""Stated prior for two-figure series: sd of the yearly growth (log scale) around their CAGR."""
+SHARE_CLIP = 1e-3
+"""Shares are clipped to [0.1 %, 99.9 %] before the logit (a reported 100 % would be infinite)."""
+LEVELS = (0.80, 0.95)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Forecasts of S series at H times; arrays are (S, H) unless noted.
+
+    ``loc``/``scale``/``df`` describe the predictive distribution on the model's scale
+    (``transform``): Student t with ``df`` degrees of freedom (``inf`` = normal).
+    """
+
+    model: str
+    transform: Transform
+    t: np.ndarray
+    mean: np.ndarray
+    lo80: np.ndarray
+    hi80: np.ndarray
+    lo95: np.ndarray
+    hi95: np.ndarray
+    loc: np.ndarray
+    scale: np.ndarray
+    df: np.ndarray
+    n: np.ndarray  # (S,) figures used
+    slope: np.ndarray  # (S,) per year on the model's scale (ln y: log growth)
+
+
+def to_scale(y: np.ndarray, transform: Transform) -> np.ndarray:
+    """Values on the model's scale; NaN where the transform is undefined (ln of y ≤ 0)."""
+    y = np.asarray(y, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if transform == "log":
+            return np.where(y > 0, np.log(np.where(y > 0, y, 1.0)), np.nan)
+        if transform == "logit":
+            p = np.clip(y / 100.0, SHARE_CLIP, 1 - SHARE_CLIP)
+            return np.where((y >= 0) & (y <= 100), special.logit(p), np.nan)
+    return y
+
+
+def from_scale(z: np.ndarray, transform: Transform) -> np.ndarray:
+    """Inverse of :func:`to_scale`."""
+    if transform == "log":
+        with np.errstate(over="ignore"):
+            return np.exp(z)
+    if transform == "logit":
+        return special.expit(z) * 100.0
+    return z
+
+
+def t_quantile(q: float, df: np.ndarray) -> np.ndarray:
+    """Student t quantile for an array of df (inf = normal), computed once per distinct df."""
+    df = np.asarray(df, dtype=float)
+    out = np.full(df.shape, np.nan)
+    ok = df > 0
+    if ok.any():
+        uniq, inv = np.unique(df[ok], return_inverse=True)
+        finite = np.where(np.isinf(uniq), 1.0, uniq)
+        vals = np.where(np.isinf(uniq), special.ndtri(q), special.stdtrit(finite, q))
+        out[ok] = vals[inv]
+    return out
+
+
+def t_cdf(x: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Student t CDF, elementwise (inf df = normal)."""
+    x, df = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(df, dtype=float))
+    finite = np.isfinite(df)
+    return np.where(finite, special.stdtr(np.where(finite, df, 1.0), x), special.ndtr(x))
+
+
+def _compress(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Observed figures moved to the front of each row (order kept): z, t and the count n."""
+    mask = ~np.isnan(z)
+    order = np.argsort(~mask, axis=1, kind="stable")
+    zc = np.take_along_axis(z, order, axis=1)
+    tc = np.take_along_axis(np.broadcast_to(t, z.shape), order, axis=1)
+    n = mask.sum(axis=1)
+    keep = np.arange(z.shape[1])[None, :] < n[:, None]
+    return np.where(keep, zc, np.nan), np.where(keep, tc, np.nan), n
+
+
+def _pick(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """a[s, idx[s]] with NaN where idx < 0."""
+    safe = np.clip(idx, 0, a.shape[1] - 1)
+    return np.where(idx >= 0, np.take_along_axis(a, safe[:, None], axis=1)[:, 0], np.nan)
+
+
+def _regression(
+    z: np.ndarray, t: np.ndarray, t_new: np.ndarray, weights: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted least squares of z on t per row: loc, predictive scale, df, n, slope."""
+    mask = ~np.isnan(z)
+    tt = np.broadcast_to(t, z.shape)
+    n = mask.sum(axis=1)
+    w = mask.astype(float) if weights is None else np.where(mask, weights, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = w / (w.sum(axis=1, keepdims=True) / np.maximum(n, 1)[:, None])  # mean weight 1
+        zz = np.where(mask, z, 0.0)
+        sw = w.sum(axis=1)
+        tbar = (w * tt).sum(axis=1) / sw
+        zbar = (w * zz).sum(axis=1) / sw
+        dt = np.where(mask, tt - tbar[:, None], 0.0)
+        sxx = (w * dt * dt).sum(axis=1)
+        slope = (w * dt * (zz - zbar[:, None])).sum(axis=1) / sxx
+        resid = np.where(mask, zz - zbar[:, None] - slope[:, None] * dt, 0.0)
+        df = (n - 2).astype(float)
+        sigma2 = (w * resid * resid).sum(axis=1) / df
+        d_new = t_new - tbar[:, None]
+        loc = zbar[:, None] + slope[:, None] * d_new
+        se_mean2 = sigma2[:, None] * (1.0 / sw[:, None] + d_new * d_new / sxx[:, None])
+        scale = np.sqrt(se_mean2 + sigma2[:, None])
+    bad = (df < 1) | ~(sxx > 0)
+    loc[bad], scale[bad], slope[bad] = np.nan, np.nan, np.nan
+    return loc, scale, np.where(bad, np.nan, df), n, slope
+
+
+def _growth_paths(
+    z: np.ndarray, t: np.ndarray, t_new: np.ndarray, model: str, prior_sd: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """naive (last growth, random-walk growth error) and cagr2 (two figures, stated prior)."""
+    zc, tc, n = _compress(z, t)
+    last = n - 1
+    z_n, t_n = _pick(zc, last), _pick(tc, last)
+    if model == "cagr2":
+        z_0, t_0 = zc[:, 0], tc[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = (z_n - z_0) / (t_n - t_0)
+        h = t_new - t_n[:, None]
+        scale = prior_sd * np.sqrt(1.0 + h * h)
+        df = np.where(n == 2, np.inf, np.nan)
+        ok = n == 2
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            growth = np.diff(zc, axis=1) / np.diff(tc, axis=1)  # growth per year between figures
+            g = _pick(growth, last - 1)
+            change = np.diff(growth, axis=1)
+            m = np.maximum(n - 2, 0)
+            sig2 = np.nansum(change * change, axis=1) / m
+        h = t_new - t_n[:, None]
+        scale = np.sqrt(sig2[:, None] * h * (h + 1) * (2 * h + 1) / 6.0)
+        df = np.where(n >= 3, (n - 2).astype(float), np.nan)
+        scale = np.where(n[:, None] >= 3, scale, np.nan)
+        ok = n >= 2
+    loc = z_n[:, None] + g[:, None] * (t_new - t_n[:, None])
+    loc = np.where(ok[:, None], loc, np.nan)
+    scale = np.where(ok[:, None], scale, np.nan)
+    return loc, scale, df, n, np.where(ok, g, np.nan)
+
+
+def forecast(
+    y: np.ndarray,
+    t: np.ndarray,
+    t_new: np.ndarray,
+    model: str = "loglinear",
+    target_t: np.ndarray | float | None = None,
+    prior_sd: float = PRIOR_GROWTH_SD,
+) -> Forecast:
+    """Fit ``model`` to every row of ``y`` (S × L on times ``t``) and forecast at ``t_new``.
+
+    ``t_new`` is (H,) or (S, H). ``target_t`` sets T in the ESCAP weights (default: each row's
+    last ``t_new``). A row whose values the model's scale cannot take (ln of a value ≤ 0, a share
+    outside 0–100) or with too few figures gets NaN.
+
+    >>> import numpy as np
+    >>> fc = forecast(np.array([[18.0, 20.5, 22.0, 24.5, 26.0]]), np.arange(2019, 2024), [2025])
+    >>> round(float(fc.mean[0, 0]), 1), round(float(np.expm1(fc.slope[0])), 4)
+    (31.7, 0.0957)
+    """
+    if model not in CLOSED_FORM_MODELS:
+        raise ValueError(f"model must be one of {CLOSED_FORM_MODELS}, not {model!r}")
+    transform = TRANSFORMS[model]
+    y = np.atleast_2d(np.asarray(y, dtype=float))
+    t = np.asarray(t, dtype=float)
+    t_new = np.asarray(t_new, dtype=float)
+    if t_new.ndim < 2:
+        t_new = np.broadcast_to(np.atleast_1d(t_new), (y.shape[0], t_new.size))
+    z = to_scale(y, transform)
+    z[(np.isnan(z) & ~np.isnan(y)).any(axis=1)] = np.nan  # one value off the scale: no fit
+    if model in ("naive", "cagr2"):
+        loc, scale, df, n, slope = _growth_paths(z, t, t_new, model, prior_sd)
+    else:
+        weights = None
+        if model == "weighted":
+            big_t = t_new.max(axis=1) if target_t is None else np.asarray(target_t, dtype=float)
+            big_t = np.broadcast_to(big_t, (y.shape[0],))
+            first = np.where(np.isnan(z), np.inf, np.broadcast_to(t, z.shape)).min(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                weights = (big_t - first)[:, None] / (big_t[:, None] - t[None, :])
+            weights = np.where(weights > 0, weights, np.nan)
+        loc, scale, df, n, slope = _regression(z, t, t_new, weights)
+    df2 = np.broadcast_to(df[:, None], loc.shape)
+    bands = {}
+    for level in LEVELS:
+        q = t_quantile(0.5 + level / 2, df2)
+        lo, hi = loc - q * scale, loc + q * scale
+        bands[level] = (from_scale(lo, transform), from_scale(hi, transform))
+    return Forecast(
+        model=model,
+        transform=transform,
+        t=t_new,
+        mean=from_scale(loc, transform),
+        lo80=bands[0.80][0],
+        hi80=bands[0.80][1],
+        lo95=bands[0.95][0],
+        hi95=bands[0.95][1],
+        loc=loc,
+        scale=scale,
+        df=df2,
+        n=n,
+        slope=slope,
+    )
+
+
+def prob_meet(
+    loc: np.ndarray,
+    scale: np.ndarray,
+    df: np.ndarray,
+    goal: np.ndarray,
+    comparator: np.ndarray | str,
+    transform: Transform,
+) -> np.ndarray:
+    """P(y_T meets the goal) from a Student t predictive distribution on the model's scale.
+
+    ``comparator`` ">=" (higher is better) or "<="; a goal outside the scale's range (≤ 0 on the
+    log scale) is met for sure by ">=" and never by "<=". Zero scale gives 0 or 1.
+
+    >>> fc = forecast(np.array([[18.0, 20.5, 22.0, 24.5, 26.0]]), np.arange(2019, 2024), [2025])
+    >>> round(float(prob_meet(fc.loc, fc.scale, fc.df, 30.0, ">=", fc.transform)[0, 0]), 3)
+    0.9
+    """
+    loc, scale, df, goal = (np.asarray(a, dtype=float) for a in (loc, scale, df, goal))
+    higher = np.asarray(comparator) != "<="
+    if transform == "logit":
+        zg = special.logit(np.clip(goal / 100.0, SHARE_CLIP, 1 - SHARE_CLIP))
+        below = goal <= 0
+        above = goal >= 100
+    else:
+        zg = to_scale(goal, transform)
+        below = (goal <= 0) if transform == "log" else np.zeros(np.shape(goal), bool)
+        above = np.zeros(np.shape(goal), bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = (zg - loc) / scale
+        x = np.where(scale > 0, x, np.where(loc >= zg, -np.inf, np.inf))
+    p_below = t_cdf(x, df)  # P(y_T < goal)
+    p = np.where(higher, 1.0 - p_below, p_below)
+    p = np.where(below, np.where(higher, 1.0, 0.0), p)
+    p = np.where(above & ~below, np.where(higher, 0.0, 1.0), p)
+    undefined = np.isnan(loc) | np.isnan(scale) | np.isnan(goal)
+    out = np.where(undefined, np.nan, p)
+    return out[()] if out.ndim == 0 else out
