@@ -1,0 +1,107 @@
+"""Backtests and model choice by evidence; the plan-realism base rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import make_panel
+
+import parkdata as pkd
+from parkdata.backtest import backtest_cases, summarise
+from parkdata.demo import write_demo
+from parkdata.project import DEFAULT_MODEL
+
+
+@pytest.fixture(scope="module")
+def demo_panel(tmp_path_factory: pytest.TempPathFactory) -> pkd.Panel:
+    out: Path = tmp_path_factory.mktemp("demo")
+    write_demo(out, 30, seed=1)
+    return pkd.load(out, bundled=False)
+
+
+def test_backtest_scores_every_origin_and_horizon_by_hand() -> None:
+    values = [100.0, 110.0, 121.0, 133.1, 146.41]  # exactly 10 % a year
+    obs = [("p", "operating_revenue", 2018 + i, v) for i, v in enumerate(values)]
+    cases = backtest_cases(make_panel(obs, []), horizons=(1, 2), models=["naive", "cagr2"])
+    naive = cases[cases["model"] == "naive"]
+    # origins 2019 (2 figures) … 2021; horizons whose outcome was reported
+    assert sorted(zip(naive["origin"], naive["horizon"], strict=True)) == [
+        (2019, 1),
+        (2019, 2),
+        (2020, 1),
+        (2020, 2),
+        (2021, 1),
+    ]
+    np.testing.assert_allclose(naive["mean"], naive["actual"])  # steady growth: no error
+    assert (cases[cases["model"] == "cagr2"]["origin"] == 2019).all()  # two figures only
+    table = summarise(cases)
+    assert table.set_index(["model", "horizon"]).loc[("naive", 1), "forecasts"] == 3
+    assert table["mdape"].max() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_backtest_on_the_demo_universe_supports_the_default(demo_panel: pkd.Panel) -> None:
+    models = ["loglinear", "weighted", "linear", "naive", "cagr2", "ets_damped"]
+    table = pkd.backtest(demo_panel, models=models, max_fits=60)
+    loglinear = table[table["model"] == "loglinear"].set_index("horizon")
+    assert loglinear.index.tolist() == [1, 2, 3]
+    assert loglinear["coverage80"].between(75, 85).all()  # demo series are log-linear
+    assert loglinear["coverage95"].between(91, 98).all()
+    assert (loglinear["skill"] > 0).all()  # beats carrying the last growth forward
+    ets = table[table["model"] == "ets_damped"]
+    assert ets["forecasts"].sum() <= 60 * 3 and (ets["coverage80"] < 75).all()  # narrow bands
+    chosen, why = pkd.choose_model(table)
+    assert chosen == DEFAULT_MODEL and "80%区间覆盖率" in why
+
+
+def test_too_few_real_forecasts_keep_the_default_and_say_so() -> None:
+    table = pkd.backtest(pkd.load(), models=["loglinear", "naive", "cagr2"])
+    assert table["forecasts"].sum() < 100
+    chosen, why = pkd.choose_model(table)
+    assert chosen == DEFAULT_MODEL and "不足" in why
+    with pytest.raises(ValueError, match="unknown model"):
+        pkd.backtest(pkd.load(), models=["prophet"])
+
+
+# --- plan realism ----------------------------------------------------------------------------
+
+
+def _growth_panel(rates: list[float], indicator: str = "operating_revenue") -> list[tuple]:
+    return [
+        (f"p{i:02d}", indicator, 2018 + k, 100.0 * (1 + g) ** k)
+        for i, g in enumerate(rates)
+        for k in range(5)
+    ]
+
+
+DOUBLING = {
+    "target_id": "t",
+    "park_id": "p00",
+    "indicator": "operating_revenue",
+    "kind": "multiple",
+    "base_period": "2022",
+    "target_period": "2025",
+    "target_value": 2.0,
+    "unit": "倍",
+}
+
+
+def test_realism_base_rate_counts_series_that_sustained_the_growth() -> None:
+    rates = [0.05 * i for i in range(12)]  # 0 %, 5 %, … 55 % a year
+    row = pkd.assess(make_panel(_growth_panel(rates), [DOUBLING]), as_of="2022").iloc[0]
+    # 三年倍增 needs 25.99 %/yr for 3 years: 30 % … 55 % did, 6 of 12 series
+    assert row["realism_base_rate"] == pytest.approx(50.0)
+    assert row["realism_series"] == 12 and row["realism_scope"] == "同一指标"
+
+
+def test_realism_falls_back_to_all_levels_then_to_none() -> None:
+    rates = [0.05 * i for i in range(12)]
+    obs = _growth_panel(rates[:4]) + _growth_panel(rates[4:], "tax_revenue")
+    obs = [(p.replace("p", "q") if ind == "tax_revenue" else p, ind, y, v) for p, ind, y, v in obs]
+    row = pkd.assess(make_panel(obs, [DOUBLING]), as_of="2022").iloc[0]
+    assert row["realism_scope"] == "全部规模指标" and row["realism_series"] == 12
+    assert row["realism_base_rate"] == pytest.approx(50.0)
+    few = pkd.assess(make_panel(_growth_panel(rates[:5]), [DOUBLING]), as_of="2022").iloc[0]
+    assert pd.isna(few["realism_base_rate"]) and few["realism_series"] == 0
