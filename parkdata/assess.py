@@ -68,7 +68,6 @@ ASSESSMENT_COLUMNS = [
     "required_cagr",
     "realism_base_rate",
     "realism_series",
-    "realism_scope",
     "required_increment",
     "expected_value",
     "unsd_ratio",
@@ -335,11 +334,11 @@ def assess(
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS)
     out = _finish(pd.concat(parts).sort_index(), now, rule, as_of_label(as_of, today))
     out[PROJECTION_COLUMNS] = projection_columns(out, trend, panel.catalog)
-    out[["realism_base_rate", "realism_series", "realism_scope"]] = _realism(out, trend, panel)
+    out[["realism_base_rate", "realism_series"]] = _realism(out, trend)
     return out.reindex(columns=ASSESSMENT_COLUMNS).reset_index(drop=True)
 
 
-def _realism(out: pd.DataFrame, trend: pd.DataFrame, panel: Panel) -> pd.DataFrame:
+def _realism(out: pd.DataFrame, trend: pd.DataFrame) -> pd.DataFrame:
     """Plan-realism base rate for the growth each level target requires from its base."""
     year_end = trend[np.isclose(trend["t"], np.round(trend["t"]))]
     levels = year_end.assign(year=np.round(year_end["t"]).astype(int) - 1)
@@ -349,10 +348,7 @@ def _realism(out: pd.DataFrame, trend: pd.DataFrame, panel: Panel) -> pd.DataFra
         np.where(out["kind"].isin(_LEVEL_KINDS), cagr(out["v_b"], out["goal"], span), np.nan),
         index=out.index,
     )
-    level_codes = {ind.code for ind in panel.catalog if ind.is_level}
-    return base_rates(
-        levels, out["indicator"], required, span, out["comparator"] == "<=", level_codes
-    )
+    return base_rates(levels, out["indicator"], required, span, out["comparator"] == "<=")
 
 
 def _fmt(x: pd.Series) -> pd.Series:

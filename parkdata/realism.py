@@ -3,8 +3,9 @@
 For a required CAGR r over k years, the base rate is the share of series in the data whose best
 k-year stretch grew at least that fast: max over windows of (ln y_{s+k} − ln y_s)/k ≥ ln(1+r). It
 puts a 三年倍增 (25.99 %/yr for 3 years) beside what parks actually achieved. Series of the same
-indicator are the reference class; with fewer than :data:`MIN_SERIES` of them, all level
-indicators together; with fewer still, no rate. Lower-is-better targets ask for the steepest fall.
+indicator in the data (up to the as-of date) are the reference class; with fewer than
+:data:`MIN_SERIES` of them there is no rate (mixing GDP with counts of firms would not be a
+reference class). Lower-is-better targets ask for the steepest fall.
 """
 
 from __future__ import annotations
@@ -44,17 +45,13 @@ def base_rates(
     required: pd.Series,
     span: pd.Series,
     lower: pd.Series,
-    level_codes: set[str],
 ) -> pd.DataFrame:
-    """Base rate (%), reference series count and scope for each requirement row.
+    """Base rate (%) and the number of reference series for each requirement row.
 
     ``levels``: park_id, indicator, year, value. ``required``: CAGR as a fraction; ``span``: years
     (rounded); ``lower``: True where lower is better.
     """
-    out = pd.DataFrame(
-        {"realism_base_rate": np.nan, "realism_series": 0, "realism_scope": None},
-        index=required.index,
-    )
+    out = pd.DataFrame({"realism_base_rate": np.nan, "realism_series": 0}, index=required.index)
     k = np.round(span.astype(float))
     ok = required.notna() & (k >= 1)
     if not ok.any() or levels.empty:
@@ -67,10 +64,7 @@ def base_rates(
         for ind in pd.unique(indicator[rows]):
             sel = rows & (indicator == ind)
             same = (codes == ind) & ~np.isnan(best[:, 0])
-            scope = "同一指标"
-            if same.sum() < MIN_SERIES:
-                same = np.isin(codes, list(level_codes)) & ~np.isnan(best[:, 0])
-                scope = "全部规模指标"
+            out.loc[sel, "realism_series"] = int(same.sum())
             if same.sum() < MIN_SERIES:
                 continue
             need = np.log1p(required[sel].to_numpy(dtype=float))
@@ -79,6 +73,4 @@ def base_rates(
             lo_hit = best[same, 1][None, :] <= need[:, None] + 1e-12
             rate = np.where(low, lo_hit.mean(axis=1), hi_hit.mean(axis=1)) * 100
             out.loc[sel, "realism_base_rate"] = rate
-            out.loc[sel, "realism_series"] = int(same.sum())
-            out.loc[sel, "realism_scope"] = scope
     return out

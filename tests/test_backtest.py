@@ -93,15 +93,17 @@ def test_realism_base_rate_counts_series_that_sustained_the_growth() -> None:
     row = pkd.assess(make_panel(_growth_panel(rates), [DOUBLING]), as_of="2022").iloc[0]
     # 三年倍增 needs 25.99 %/yr for 3 years: 30 % … 55 % did, 6 of 12 series
     assert row["realism_base_rate"] == pytest.approx(50.0)
-    assert row["realism_series"] == 12 and row["realism_scope"] == "同一指标"
+    assert row["realism_series"] == 12
 
 
-def test_realism_falls_back_to_all_levels_then_to_none() -> None:
+def test_realism_needs_ten_series_of_the_same_indicator() -> None:
     rates = [0.05 * i for i in range(12)]
     obs = _growth_panel(rates[:4]) + _growth_panel(rates[4:], "tax_revenue")
-    obs = [(p.replace("p", "q") if ind == "tax_revenue" else p, ind, y, v) for p, ind, y, v in obs]
     row = pkd.assess(make_panel(obs, [DOUBLING]), as_of="2022").iloc[0]
-    assert row["realism_scope"] == "全部规模指标" and row["realism_series"] == 12
-    assert row["realism_base_rate"] == pytest.approx(50.0)
-    few = pkd.assess(make_panel(_growth_panel(rates[:5]), [DOUBLING]), as_of="2022").iloc[0]
-    assert pd.isna(few["realism_base_rate"]) and few["realism_series"] == 0
+    assert pd.isna(row["realism_base_rate"]) and row["realism_series"] == 4
+    # a falling target (≤) asks how often series fell that fast
+    falling = [-0.05 * i for i in range(12)]
+    halve = DOUBLING | {"target_value": 0.5, "comparator": "<=", "indicator": "operating_revenue"}
+    fall = pkd.assess(make_panel(_growth_panel(falling), [halve]), as_of="2022").iloc[0]
+    # halving in 3 years needs −20.6 %/yr: −25 % … −55 % did, 7 of 12
+    assert fall["realism_base_rate"] == pytest.approx(100 * 7 / 12)
