@@ -145,6 +145,8 @@ def _t_cdf_integer(x: np.ndarray, nu: int) -> np.ndarray:
 def t_cdf(x: np.ndarray, df: np.ndarray) -> np.ndarray:
     """Student t CDF, elementwise (inf df = normal); integer df up to 100 in closed form."""
     x, df = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(df, dtype=float))
+    shape = x.shape
+    x, df = x.reshape(-1), df.reshape(-1)
     out = np.full(x.shape, np.nan)
     known = ~np.isnan(df)
     for nu in _distinct(df[known])[0]:
@@ -155,7 +157,7 @@ def t_cdf(x: np.ndarray, df: np.ndarray) -> np.ndarray:
             out[sel] = _t_cdf_integer(x[sel], int(nu))
         else:
             out[sel] = special.stdtr(nu, x[sel])
-    return out
+    return out.reshape(shape)
 
 
 def _compress(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

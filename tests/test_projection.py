@@ -61,6 +61,8 @@ def test_a_higher_goal_has_a_lower_chance_and_colour_follows_progress() -> None:
     p = prob_meet(fc.loc[0, 0], fc.scale[0, 0], fc.df[0, 0], goals, ">=", "log")
     assert np.all(np.diff(p) < 0) and p[0] > 0.99 and p[-1] < 0.001
     assert p[2] == pytest.approx(0.5, abs=0.02)  # the goal at the point forecast: about even
+    scalar = prob_meet(float(fc.loc[0, 0]), float(fc.scale[0, 0]), 3.0, 30.0, ">=", "log")
+    assert isinstance(scalar, float) and scalar == pytest.approx(p[1])
     shades = colour(pd.Series([1.2, 1.0, 0.5, 0.0, -0.3, np.nan]))
     assert shades.tolist() == ["green", "green", "yellow", "red", "red", "grey"]
 
@@ -263,3 +265,13 @@ def test_bundled_data_projections_carry_their_last_figure() -> None:
     assert donghu["p_meet"] < 0.1 and donghu["progress_colour"] == "yellow"
     settled = table[table["status"] == "achieved"]
     assert (settled["p_meet"] == 1).all() and (settled["progress_colour"] == "green").all()
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 7, 8, 15, 40, 99, 150, 2.5, np.inf])
+def test_t_cdf_equals_scipy(df: float) -> None:
+    from scipy import stats
+
+    from parkdata.trend import t_cdf
+
+    x = np.linspace(-40, 40, 2001)
+    np.testing.assert_allclose(t_cdf(x, np.full(x.shape, df)), stats.t.cdf(x, df), atol=1e-14)
