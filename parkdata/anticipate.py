@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
+from .checks import LEVEL_TARGET_KINDS
 from .models import MIN_POINTS
 from .project import SeriesMatrix, model_for
 from .trend import PRIOR_GROWTH_SD, forecast, prob_meet
@@ -43,7 +44,6 @@ MODEL_ZH = {
     "naive": "延续最近增速",
     "cagr2": "两点年均增速外推",
 }
-_LEVEL_KINDS = ("level", "share", "multiple", "growth_rate")
 _EPS = 1e-9
 
 
@@ -66,7 +66,7 @@ def projection_columns(out: pd.DataFrame, trend: pd.DataFrame, catalog: Catalog)
     for col in PROJECTION_COLUMNS[1:9]:
         res[col] = np.nan
     kinds = {ind.code: ind.kind for ind in catalog}
-    level = out["kind"].isin(_LEVEL_KINDS) & out["T"].notna() & out["goal"].notna()
+    level = out["kind"].isin(LEVEL_TARGET_KINDS) & out["T"].notna() & out["goal"].notna()
     pts = out.loc[level, ["target_id", "indicator", "park_id", "horizon"]].merge(
         trend, on=["park_id", "indicator"]
     )
@@ -131,7 +131,10 @@ def _notes(out: pd.DataFrame, res: pd.DataFrame, level: pd.Series, bounded: set[
     cases = [
         (out["status"] == "achieved", "已完成，无需投影 (target met)"),
         (out["status"] == "not_achieved", "到期未完成 (deadline passed short of the goal)"),
-        (~out["kind"].isin(_LEVEL_KINDS), "该类目标不做趋势投影 (not projected for this kind)"),
+        (
+            ~out["kind"].isin(LEVEL_TARGET_KINDS),
+            "该类目标不做趋势投影 (not projected for this kind)",
+        ),
         (out["T"].isna(), "目标年份未定，不做投影 (no target year)"),
         (out["goal"].isna(), "目标值未定，不做投影 (no goal value)"),
     ]

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .anticipate import PROJECTION_COLUMNS, projection_columns
+from .checks import LEVEL_TARGET_KINDS
 from .growth import cagr, period_time, project_level
 from .panel import Panel
 from .progress import (
@@ -82,7 +83,6 @@ ASSESSMENT_COLUMNS = [
     "source",
     "clause",
 ]
-_LEVEL_KINDS = ("level", "share", "multiple", "growth_rate")
 _FLOW_KINDS = ("cumulative", "annual_increment")
 _EPS = 1e-9
 
@@ -324,8 +324,8 @@ def assess(
     flows = {ind.code for ind in panel.catalog if ind.agg_time == "sum"}
     parts = []
     kinds = tg["kind"]
-    if kinds.isin(_LEVEL_KINDS).any():
-        parts.append(_level_like(tg[kinds.isin(_LEVEL_KINDS)], trend, growth))
+    if kinds.isin(LEVEL_TARGET_KINDS).any():
+        parts.append(_level_like(tg[kinds.isin(LEVEL_TARGET_KINDS)], trend, growth))
     if kinds.isin(_FLOW_KINDS).any():
         parts.append(_flow_like(tg[kinds.isin(_FLOW_KINDS)], _yearly(trend, flows)))
     if (kinds == "count_over_threshold").any():
@@ -345,7 +345,7 @@ def _realism(out: pd.DataFrame, trend: pd.DataFrame) -> pd.DataFrame:
     levels = levels.drop_duplicates(["park_id", "indicator", "year"])
     span = out["T"] - out["start_t"]
     required = pd.Series(
-        np.where(out["kind"].isin(_LEVEL_KINDS), cagr(out["v_b"], out["goal"], span), np.nan),
+        np.where(out["kind"].isin(LEVEL_TARGET_KINDS), cagr(out["v_b"], out["goal"], span), np.nan),
         index=out.index,
     )
     return base_rates(levels, out["indicator"], required, span, out["comparator"] == "<=")
@@ -363,7 +363,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
         out[col] = out[col].astype(float) if col in out else np.nan
     out["complete"] = out["complete"].fillna(True).astype(bool) if "complete" in out else True
     kind = out["kind"]
-    level, flow = kind.isin(_LEVEL_KINDS), kind.isin(_FLOW_KINDS)
+    level, flow = kind.isin(LEVEL_TARGET_KINDS), kind.isin(_FLOW_KINDS)
     count, increment = kind == "count_over_threshold", kind == "annual_increment"
     higher = out["comparator"] != "<="
     goal, cur = out["goal"].astype(float), out["cur_value"].astype(float)

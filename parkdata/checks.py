@@ -87,6 +87,8 @@ TARGET_KINDS = (
     "annual_increment",
     "count_over_threshold",
 )
+LEVEL_TARGET_KINDS = ("level", "share", "multiple", "growth_rate")
+"""Target kinds judged on the indicator's level in the target year (the rest on flows or counts)."""
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 
 

@@ -102,13 +102,11 @@ def run_model(
     model: str,
     target_t: np.ndarray | None = None,
 ) -> Forecast:
-    """One model over every row: the vectorised engine, or statsmodels row by row."""
+    """One model over every row (at least one): the vectorised engine, or statsmodels row by row."""
     if model in CLOSED_FORM_MODELS:
         return forecast(values, years, t_new, model, target_t=target_t)
     t_rows = np.broadcast_to(np.atleast_2d(t_new), (values.shape[0], np.shape(t_new)[-1]))
     rows = [fit_series(values[i], years, t_rows[i], model) for i in range(values.shape[0])]
-    if not rows:
-        return forecast(values, years, t_new, "loglinear")  # empty, shaped alike
     arrays = [f for f in Forecast.__dataclass_fields__ if f not in ("model", "transform")]
     stacked = {f: np.concatenate([getattr(r, f) for r in rows]) for f in arrays}
     return Forecast(model=model, transform=rows[0].transform, **stacked)
