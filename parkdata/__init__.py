@@ -15,7 +15,7 @@ True
 """
 
 from .assess import assess
-from .backtest import backtest, choose_model
+from .backtest import backtest, backtest_cases, choose_model
 from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
 from .derive import indicators
 from .efficiency import classify_enterprises, sample_enterprises
@@ -42,6 +42,7 @@ __all__ = [
     "UnitError",
     "assess",
     "backtest",
+    "backtest_cases",
     "build_panel",
     "catalog",
     "choose_model",

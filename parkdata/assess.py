@@ -372,6 +372,7 @@ def _finish(out: pd.DataFrame, now: float, rule: str, as_of: str) -> pd.DataFram
     # the distance to go from the latest figure instead
     wrong_side = np.where(higher, goal <= out["v_b"], goal >= out["v_b"]) & level
     ratio_base = out["v_b"].where(~wrong_side, cur)
+    out["ratio_base"] = ratio_base  # progress toward the goal is measured from here
     out["expected_value"] = np.where(
         level, project_level(cur, out["cagr_obs"], left), out["expected"]
     )

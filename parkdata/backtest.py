@@ -79,41 +79,57 @@ def backtest_cases(
     mat = SeriesMatrix.from_frame(levels, ["park_id", "indicator"])
     years, values = mat.years, mat.values
     horizons = [int(h) for h in horizons]
-    rng = np.random.default_rng(seed)
-    # origins with a later figure to score against; statsmodels fits share one budget
-    origins = [o for o, y in enumerate(years) if np.isin(y + np.array(horizons), years).any()]
-    budget = max(1, max_fits // max(1, len(origins)))
-    frames = []
-    for o in origins:
-        origin = years[o]
-        train = values.copy()
-        train[:, o + 1 :] = np.nan
-        n_train = (~np.isnan(train)).sum(axis=1)
-        cols = {h: int(np.searchsorted(years, origin + h)) for h in horizons}
-        cols = {h: c for h, c in cols.items() if c < len(years) and years[c] == origin + h}
+    counts = np.cumsum(~np.isnan(values), axis=1)  # figures up to each origin
+    cols: dict[int, dict[int, int]] = {}
+    eligible: dict[int, np.ndarray] = {}
+    for o, origin in enumerate(years):
+        at = {h: int(np.searchsorted(years, origin + h)) for h in horizons}
+        hs = {h: c for h, c in at.items() if c < len(years) and years[c] == origin + h}
         scored = np.zeros(len(values), bool)
-        for c in cols.values():
+        for c in hs.values():
             scored |= ~np.isnan(values[:, c])
-        base = np.flatnonzero(~np.isnan(values[:, o]) & (n_train >= 2) & scored)
-        for model in models:
-            use = base[n_train[base] >= MIN_POINTS[model]]
-            if model == "cagr2":
-                use = use[n_train[use] == 2]
-            if model in _SLOW and len(use) > budget:
-                use = np.sort(rng.choice(use, budget, replace=False))
+        rows = np.flatnonzero(~np.isnan(values[:, o]) & (counts[:, o] >= 2) & scored)
+        if len(rows):
+            cols[o], eligible[o] = hs, rows
+    frames = []
+    for model in models:
+        picked = {o: rows[counts[rows, o] >= MIN_POINTS[model]] for o, rows in eligible.items()}
+        if model == "cagr2":
+            picked = {o: rows[counts[rows, o] == 2] for o, rows in picked.items()}
+        if model in _SLOW:  # one reproducible sample of (series, origin) pairs per model
+            picked = _sample(
+                picked, max_fits, np.random.default_rng([seed, BACKTEST_MODELS.index(model)])
+            )
+        for o, use in picked.items():
             if len(use) == 0:
                 continue
+            train = values[use].copy()
+            train[:, o + 1 :] = np.nan
             # closed forms per horizon (ESCAP weights use T = origin + h); statsmodels fits once
-            batches = [[h] for h in cols] if model not in _SLOW else [list(cols)]
-            for hs in batches:
-                t_new = np.broadcast_to(origin + np.array(hs, float), (len(use), len(hs)))
-                fc = run_model(train[use], years, t_new, model, target_t=t_new[:, -1])
-                for j, h in enumerate(hs):
-                    frames.append(_cases(mat, use, o, h, cols[h], model, n_train, fc, j))
+            batches = [[h] for h in cols[o]] if model not in _SLOW else [list(cols[o])]
+            for ahead in batches:
+                t_new = np.broadcast_to(years[o] + np.array(ahead, float), (len(use), len(ahead)))
+                fc = run_model(train, years, t_new, model, target_t=t_new[:, -1])
+                for j, h in enumerate(ahead):
+                    frames.append(_cases(mat, use, o, h, cols[o][h], model, counts[:, o], fc, j))
     if not frames:
         return pd.DataFrame(columns=CASE_COLUMNS)
     cases = pd.concat(frames, ignore_index=True)
     return cases[np.isfinite(cases["mean"])].reset_index(drop=True)
+
+
+def _sample(
+    picked: dict[int, np.ndarray], size: int, rng: np.random.Generator
+) -> dict[int, np.ndarray]:
+    """At most ``size`` (series, origin) pairs drawn evenly from all of them."""
+    pairs = [(o, r) for o, rows in picked.items() for r in rows]
+    if len(pairs) <= size:
+        return picked
+    keep = sorted(rng.choice(len(pairs), size, replace=False))
+    out: dict[int, list[int]] = {}
+    for i in keep:
+        out.setdefault(pairs[i][0], []).append(int(pairs[i][1]))
+    return {o: np.array(rows) for o, rows in out.items()}
 
 
 def _cases(
@@ -147,17 +163,25 @@ def _cases(
     return frame[frame["actual"].notna()]
 
 
-def summarise(cases: pd.DataFrame) -> pd.DataFrame:
-    """Per model and horizon: forecasts, series, coverage 80/95 %, MdAPE and skill vs naive."""
-    if cases.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    c = cases.assign(
+CASE_KEY = ["park_id", "indicator", "origin", "horizon"]
+
+
+def _scored(cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases with their absolute percentage error and whether each band held the outcome."""
+    return cases.assign(
         ape=(cases["mean"] - cases["actual"]).abs() / cases["actual"].abs() * 100,
         in80=(cases["lo80"] <= cases["actual"]) & (cases["actual"] <= cases["hi80"]),
         in95=(cases["lo95"] <= cases["actual"]) & (cases["actual"] <= cases["hi95"]),
         has_band=cases["lo80"].notna(),
     )
-    key = ["park_id", "indicator", "origin", "horizon"]
+
+
+def summarise(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per model and horizon: forecasts, series, coverage 80/95 %, MdAPE and skill vs naive."""
+    if cases.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    c = _scored(cases)
+    key = CASE_KEY
     naive = c[c["model"] == "naive"].set_index(key)["ape"].rename("ape_naive")
     c = c.join(naive, on=key)
     rows = []
@@ -208,24 +232,27 @@ MIN_FORECASTS = 100
 """Fewest scored forecasts per model for a backtest to decide the default."""
 
 
-def choose_model(summary: pd.DataFrame, candidates: Iterable[str] | None = None) -> tuple[str, str]:
+def choose_model(cases: pd.DataFrame, candidates: Iterable[str] | None = None) -> tuple[str, str]:
     """The model a backtest supports, and why (Chinese first, then English).
 
-    Among candidates with at least :data:`MIN_FORECASTS` forecasts whose 80 % intervals are
-    honest (coverage 70–90 %) and 95 % intervals cover at least 88 %, the lowest MdAPE averaged
-    over horizons wins. With no calibrated candidate, or too few forecasts, the current default
-    stays and the reason says so.
+    ``cases`` come from :func:`backtest_cases`. Candidates need at least :data:`MIN_FORECASTS`
+    forecasts, 80 % coverage of 70–90 % and 95 % coverage of at least 88 % (honest bands). The
+    calibrated candidates are then compared on the same forecasts — the (series, origin, horizon)
+    cases every one of them made, dropping the candidate with the fewest forecasts until at least
+    :data:`MIN_FORECASTS` are shared — and the lowest median absolute percentage error wins.
+    Otherwise the current default stays and the reason says why.
     """
     pool = list(candidates or ("loglinear", "weighted", "linear", "ets_damped", "arima"))
-    s = summary[summary["model"].isin(pool)]
-    agg = s.groupby("model").agg(
-        forecasts=("forecasts", "sum"),
-        cov80=("coverage80", "mean"),
-        cov95=("coverage95", "mean"),
-        mdape=("mdape", "mean"),
-        skill=("skill", "mean"),
+    c = _scored(cases[cases["model"].isin(pool)]) if len(cases) else _scored(cases)
+    banded = c[c["has_band"]]
+    per = pd.DataFrame(
+        {
+            "forecasts": c.groupby("model").size(),
+            "cov80": banded.groupby("model")["in80"].mean() * 100,
+            "cov95": banded.groupby("model")["in95"].mean() * 100,
+        }
     )
-    enough = agg[agg["forecasts"] >= MIN_FORECASTS]
+    enough = per[per["forecasts"] >= MIN_FORECASTS]
     if enough.empty:
         return DEFAULT_MODEL, (
             f"回测预测数不足{MIN_FORECASTS}个，沿用默认模型 {DEFAULT_MODEL} "
@@ -237,11 +264,27 @@ def choose_model(summary: pd.DataFrame, candidates: Iterable[str] | None = None)
             f"没有区间覆盖率合格的模型，沿用默认模型 {DEFAULT_MODEL} "
             f"(no model's intervals are calibrated: the default {DEFAULT_MODEL} stays)"
         )
-    best = calibrated["mdape"].idxmin()
+    names = calibrated.sort_values("forecasts", ascending=False).index.tolist()
+    keyed = c.set_index(CASE_KEY)
+
+    def shared_by(models: list[str]) -> pd.Index:
+        index = keyed[keyed["model"] == models[0]].index
+        for name in models[1:]:
+            index = index.intersection(keyed[keyed["model"] == name].index)
+        return index
+
+    shared = shared_by(names)
+    while len(names) > 1 and len(shared) < MIN_FORECASTS:
+        names.pop()  # the candidate with the fewest forecasts
+        shared = shared_by(names)
+    common = keyed[keyed.index.isin(shared) & keyed["model"].isin(names)]
+    mdape = common.groupby("model")["ape"].median()
+    best = str(mdape.idxmin())
     row = calibrated.loc[best]
-    return str(best), (
-        f"{best}：80%区间覆盖率{row['cov80']:.0f}%、95%区间覆盖率{row['cov95']:.0f}%，"
-        f"中位绝对百分比误差{row['mdape']:.1f}%，为区间合格模型中最低，相对朴素预测技能{row['skill']:.2f} "
-        f"({best}: calibrated intervals and the lowest MdAPE among calibrated models, "
-        f"{int(row['forecasts'])} forecasts)"
+    others = "，".join(f"{m} {v:.1f}%" for m, v in mdape.drop(best).items())
+    return best, (
+        f"{best}：80%区间覆盖率{row['cov80']:.0f}%、95%区间覆盖率{row['cov95']:.0f}%；"
+        f"在{len(shared)}个共同预测上中位绝对百分比误差{mdape[best]:.1f}%，为区间合格模型中最低"
+        + (f"（{others}）" if others else "")
+        + f" ({best}: honest bands and the lowest MdAPE on the same {len(shared)} forecasts)"
     )

@@ -166,9 +166,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print(f"all columns (sources, ratios, rule) written to {args.out}")
     if args.format in (None, "table"):
         shown = table[list(ASSESS_TABLE_COLUMNS)].rename(columns=ASSESS_TABLE_COLUMNS)
-        shown["达标概率%"] = shown["达标概率%"].astype(float) * 100
-        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%", "达标概率%"):
+        for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%"):
             shown[col] = shown[col].astype(float).map(format_number)
+        p = shown["达标概率%"].astype(float) * 100
+        shown["达标概率%"] = p.map(lambda x: "" if pd.isna(x) else f"{x:.0f}")
         print()
         _print_table(shown.set_index("目标代码").fillna(""), max_rows=args.limit)
     return 0
@@ -204,8 +205,27 @@ def cmd_project(args: argparse.Namespace) -> int:
     table = panel.with_names(table)
     _write_or_print(table, args)
     if not args.out and args.format != "csv":
-        _print_table(table.round(2), max_rows=args.limit)
+        shown = table[list(PROJECT_TABLE_COLUMNS)].rename(columns=PROJECT_TABLE_COLUMNS)
+        _print_table(shown.round(2).astype(object).fillna(""), max_rows=args.limit)
+        print("自由度 inf：两点外推，区间来自先验 (df inf: two-figure path, band from the prior)")
     return 0
+
+
+PROJECT_TABLE_COLUMNS = {
+    "park_name_zh": "园区",
+    "indicator_name_zh": "指标",
+    "period": "年份",
+    "model": "模型",
+    "mean": "预测值",
+    "lo80": "80%下限",
+    "hi80": "80%上限",
+    "lo95": "95%下限",
+    "hi95": "95%上限",
+    "n_points": "数据点",
+    "df": "自由度",
+    "last_period": "最新期",
+    "last_value": "最新值",
+}
 
 
 BACKTEST_TABLE_COLUMNS = {
@@ -223,7 +243,7 @@ BACKTEST_TABLE_COLUMNS = {
 def cmd_backtest(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .backtest import backtest, choose_model
+    from .backtest import backtest_cases, choose_model, summarise
     from .demo import write_demo
     from .panel import load
 
@@ -242,8 +262,11 @@ def cmd_backtest(args: argparse.Namespace) -> int:
                 panel = load(tmp, bundled=False)
         else:
             panel = load(args.path) if args.path else load()
-        table = backtest(panel, **options)
+        cases = backtest_cases(panel, **options)
+        table = summarise(cases)
         frames.append(table.assign(dataset=name))
+        if args.format == "csv":
+            continue
         print(f"\n== 滚动起点回测 (rolling-origin backtest): {title} ==")
         if table.empty:
             print("没有足够长的序列 (no series long enough to backtest)")
@@ -251,7 +274,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         shown = table[list(BACKTEST_TABLE_COLUMNS)].rename(columns=BACKTEST_TABLE_COLUMNS)
         shown = shown.round(2).astype(object).fillna("")
         _print_table(shown.set_index(["模型", "预测步长(年)"]), 200)
-        _, why = choose_model(table)
+        _, why = choose_model(cases)
         print(f"回测支持的默认模型 (model the backtest supports): {why}")
     _write_or_print(pd.concat(frames, ignore_index=True), args)
     return 0

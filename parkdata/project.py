@@ -22,7 +22,7 @@ from .catalog import Catalog
 from .models import CLOSED_FORM_MODELS, MIN_POINTS, STATSMODELS_MODELS, fit_series
 from .panel import Panel
 from .series import assessment_values
-from .trend import Forecast, forecast
+from .trend import TRANSFORMS, Forecast, forecast
 
 DEFAULT_MODEL = "loglinear"
 """Default model for level indicators: the one the backtest supports (docs/projections.md)."""
@@ -52,6 +52,32 @@ def model_for(kind: str | None, model: str = "default") -> str | None:
     if kind in _NOT_PROJECTED:
         return None
     return {"share": "logit", "score": "linear"}.get(kind or "", DEFAULT_MODEL)
+
+
+LOG_MODELS = tuple(m for m, scale in TRANSFORMS.items() if scale == "log")
+
+
+def series_models(
+    kind: np.ndarray, n: np.ndarray, positive: np.ndarray, model: str = "default"
+) -> np.ndarray:
+    """The model each series gets (None: not projected).
+
+    A requested model is used as asked. ``"default"`` resolves per indicator kind
+    (:func:`model_for`); a series with a value ≤ 0 cannot go on the log scale and gets ``linear``;
+    one with exactly two figures gets ``cagr2`` when its model is on the log scale (shares and
+    values ≤ 0 are not extrapolated from two figures).
+    """
+    chosen = np.array([model_for(k, model) for k in kind], dtype=object)
+    if model == "default":
+        log = np.isin(chosen, LOG_MODELS)
+        chosen = np.where(log & ~positive, "linear", chosen)
+        chosen = np.where((n == 2) & np.isin(chosen, LOG_MODELS), "cagr2", chosen)
+    return chosen
+
+
+def positive_rows(values: np.ndarray) -> np.ndarray:
+    """True for rows whose every reported value is > 0 (NaN = not reported)."""
+    return np.asarray(~(values <= 0).any(axis=1))
 
 
 def year_end_levels(
@@ -86,12 +112,14 @@ class SeriesMatrix:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, key: list[str], time: str = "year") -> SeriesMatrix:
         """Pivot a tidy frame (``key`` columns, ``time``, ``value``) into a matrix."""
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame[key]))
+        groups = frame.groupby(key, sort=False, dropna=False)
+        codes = groups.ngroup().to_numpy()
         years = np.sort(frame[time].unique()) if len(frame) else np.array([], dtype=int)
         col = np.searchsorted(years, frame[time].to_numpy())
-        values = np.full((len(uniques), len(years)), np.nan)
+        values = np.full((groups.ngroups, len(years)), np.nan)
         values[codes, col] = frame["value"].to_numpy(dtype=float)
-        keys = uniques.to_frame(index=False, name=key)
+        first = np.unique(codes, return_index=True)[1]
+        keys = frame[key].iloc[first].reset_index(drop=True)
         return cls(keys, years.astype(float), values)
 
 
@@ -153,14 +181,17 @@ def project(
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
     t_new = last_year[:, None] + np.arange(1, steps + 1)[None, :]
     kind = mat.keys["indicator"].map(_kinds(panel.catalog)).to_numpy()
+    positive = positive_rows(mat.values)
     frames = []
-    for name in models:
-        chosen = np.array([model_for(k, name) for k in kind], dtype=object)
-        chosen = np.where((n == 2) & (chosen != None), "cagr2", chosen)  # noqa: E711
+    done: dict[str, np.ndarray] = {}  # rows already projected by each model (no duplicates)
+    for name in dict.fromkeys(models):
+        chosen = series_models(kind, n, positive, name)
         for m in pd.unique(chosen[chosen != None]):  # noqa: E711
-            rows = np.flatnonzero((chosen == m) & (n >= MIN_POINTS[m]))
+            wanted = (chosen == m) & (n >= MIN_POINTS[m]) & ~done.get(m, np.zeros(len(n), bool))
+            rows = np.flatnonzero(wanted)
             if len(rows) == 0:
                 continue
+            done[m] = done.get(m, np.zeros(len(n), bool)) | wanted
             fc = run_model(mat.values[rows], mat.years, t_new[rows], m, target_t=end[rows])
             frames.append(_tidy(mat, rows, fc, last_year, last_value, end))
     if not frames:

@@ -210,7 +210,15 @@ def _regression(
         scale = np.sqrt(se_mean2 + sigma2[:, None])
     bad = (df < 1) | ~(sxx > 1e-12)
     loc[bad], scale[bad], slope[bad] = np.nan, np.nan, np.nan
+    scale[_exact(sigma2, zbar)] = np.nan
     return loc, scale, np.where(bad, np.nan, df), n, slope
+
+
+def _exact(sigma2: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Rows whose figures lie on the line to rounding (σ ≤ 1e-9 of the level, e.g. 5, 5, 5):
+    a zero-width band would claim certainty, so such rows get no band and no probability."""
+    with np.errstate(invalid="ignore"):
+        return sigma2 <= (1e-9 * np.maximum(np.abs(level), 1.0)) ** 2
 
 
 def _ols_complete(
@@ -227,6 +235,7 @@ def _ols_complete(
         sigma2 = np.einsum("ij,ij->i", resid, resid) / df
     loc = zbar[:, None] + slope[:, None] * d_new
     scale = np.sqrt(sigma2[:, None] * (1.0 + 1.0 / length + d_new * d_new / sxx))
+    scale[_exact(sigma2, zbar)] = np.nan
     if length < 3 or not sxx > 0:
         nan = np.full(s, np.nan)
         return np.full(loc.shape, np.nan), np.full(loc.shape, np.nan), nan, np.full(s, length), nan
@@ -256,6 +265,7 @@ def _growth_paths(
             m = np.maximum(n - 2, 0)
             sig2 = np.nansum(change * change, axis=1) / m
         h = t_new - t_n[:, None]
+        sig2 = np.where(_exact(sig2, z_n), np.nan, sig2)
         scale = np.sqrt(sig2[:, None] * h * (h + 1) * (2 * h + 1) / 6.0)
         df = np.where(n >= 3, (n - 2).astype(float), np.nan)
         scale = np.where(n[:, None] >= 3, scale, np.nan)

@@ -44,7 +44,8 @@ def test_backtest_scores_every_origin_and_horizon_by_hand() -> None:
 
 def test_backtest_on_the_demo_universe_supports_the_default(demo_panel: pkd.Panel) -> None:
     models = ["loglinear", "weighted", "linear", "naive", "cagr2", "ets_damped"]
-    table = pkd.backtest(demo_panel, models=models, max_fits=60)
+    cases = pkd.backtest_cases(demo_panel, models=models, max_fits=60)
+    table = summarise(cases)
     loglinear = table[table["model"] == "loglinear"].set_index("horizon")
     assert loglinear.index.tolist() == [1, 2, 3]
     assert loglinear["coverage80"].between(75, 85).all()  # demo series are log-linear
@@ -52,17 +53,50 @@ def test_backtest_on_the_demo_universe_supports_the_default(demo_panel: pkd.Pane
     assert (loglinear["skill"] > 0).all()  # beats carrying the last growth forward
     ets = table[table["model"] == "ets_damped"]
     assert ets["forecasts"].sum() <= 60 * 3 and (ets["coverage80"] < 75).all()  # narrow bands
-    chosen, why = pkd.choose_model(table)
+    assert ets.groupby("horizon")["forecasts"].sum().max() <= 60  # one sample of 60 fits
+    chosen, why = pkd.choose_model(cases)
     assert chosen == DEFAULT_MODEL and "80%区间覆盖率" in why
 
 
 def test_too_few_real_forecasts_keep_the_default_and_say_so() -> None:
-    table = pkd.backtest(pkd.load(), models=["loglinear", "naive", "cagr2"])
-    assert table["forecasts"].sum() < 100
-    chosen, why = pkd.choose_model(table)
+    cases = pkd.backtest_cases(pkd.load(), models=["loglinear", "naive", "cagr2"])
+    assert len(cases) < 100
+    chosen, why = pkd.choose_model(cases)
     assert chosen == DEFAULT_MODEL and "不足" in why
     with pytest.raises(ValueError, match="unknown model"):
         pkd.backtest(pkd.load(), models=["prophet"])
+
+
+def test_models_are_compared_on_the_same_forecasts() -> None:
+    """A model scored only on easy one-year-ahead cases must not win on its easy sample."""
+    rows = []
+    for i in range(200):
+        for h, ape_loglinear in ((1, 5.0), (3, 12.0)):
+            rows.append(("loglinear", i, h, ape_loglinear))
+            if h == 1:
+                rows.append(("arima", i, h, 6.0))  # worse on every case it shares
+    frame = pd.DataFrame(rows, columns=["model", "series", "horizon", "ape"])
+    held = np.arange(len(frame)) % 20  # 80 % and 95 % of outcomes inside the bands
+    cases = pd.DataFrame(
+        {
+            "park_id": "p" + frame["series"].astype(str),
+            "indicator": "operating_revenue",
+            "origin": 2020,
+            "horizon": frame["horizon"],
+            "model": frame["model"],
+            "n_points": 10,
+            "actual": 100.0,
+            "mean": 100.0 + frame["ape"],
+            "lo80": np.where(held < 16, 50.0, 101.0),
+            "hi80": 150.0,
+            "lo95": np.where(held < 19, 50.0, 101.0),
+            "hi95": 150.0,
+        }
+    )
+    raw = summarise(cases).groupby("model")["mdape"].mean()
+    assert raw["arima"] < raw["loglinear"]  # the naive comparison would pick arima
+    chosen, why = pkd.choose_model(cases)
+    assert chosen == "loglinear" and "200个共同预测" in why
 
 
 # --- plan realism ----------------------------------------------------------------------------

@@ -275,3 +275,73 @@ def test_t_cdf_equals_scipy(df: float) -> None:
 
     x = np.linspace(-40, 40, 2001)
     np.testing.assert_allclose(t_cdf(x, np.full(x.shape, df)), stats.t.cdf(x, df), atol=1e-14)
+
+
+# --- review cases ----------------------------------------------------------------------------
+
+
+def test_progress_counts_from_the_latest_figure_when_the_base_was_past_the_goal() -> None:
+    falling = [12.1, 10.5, 9.3, 8.2]
+    obs = [("p", "tax_per_mu", 2020 + i, v) for i, v in enumerate(falling)]
+    target = TAX_TARGET | {"base_period": "2020", "target_value": 8.6}
+    row = one(make_panel(obs, [target]), as_of="2023")
+    assert row["projected_value"] < 8.2 and row["p_meet"] < 0.01
+    # as the UNSD ratio does: from the latest figure 8.2, the trend runs away from 8.6
+    expected = (row["projected_value"] - 8.2) / (8.6 - 8.2)
+    assert row["anticipated_progress"] == pytest.approx(expected)
+    assert row["anticipated_progress"] < 0 and row["progress_colour"] == "red"
+
+
+def test_two_share_figures_are_not_extrapolated_past_100() -> None:
+    obs = [("p", "leading_industry_share", 2022, 90.0), ("p", "leading_industry_share", 2023, 97.0)]
+    target = TAX_TARGET | {"indicator": "leading_industry_share", "target_value": 99.0, "unit": "%"}
+    row = one(make_panel(obs, [target]), as_of="2023")
+    assert pd.isna(row["projected_value"]) and pd.isna(row["p_meet"])
+    assert "仅2个数据点" in row["projection_note"]
+    assert pkd.project(make_panel(obs, []), to=2027).empty
+
+
+def test_requested_models_are_used_as_asked_without_duplicates() -> None:
+    panel = make_panel(TAX_SERIES[-2:], [])
+    naive = pkd.project(panel, model="naive", to=2025)
+    assert set(naive["model"]) == {"naive"} and len(naive) == 2
+    both = pkd.project(make_panel(TAX_SERIES, []), model=["default", "loglinear", "naive"], to=2025)
+    assert not both.duplicated(["park_id", "indicator", "period", "model"]).any()
+    assert sorted(both["model"].unique()) == ["loglinear", "naive"]
+
+
+def test_settled_targets_carry_no_projection() -> None:
+    obs = [*TAX_SERIES, ("p", "tax_per_mu", 2024, 25.0), ("p", "tax_per_mu", 2025, 29.0)]
+    row = one(make_panel(obs, [TAX_TARGET]), as_of="2025")
+    assert row["status"] == "not_achieved" and row["p_meet"] == 0.0
+    assert pd.isna(row["projected_value"]) and row["progress_colour"] == "red"
+    assert row["projection_note"].startswith("到期未完成")
+
+
+def test_values_at_or_below_zero_fall_back_to_a_line_and_ranks_say_why() -> None:
+    counts = [0.0, 1.0, 1.0, 2.0, 3.0]
+    obs = [("p", "listed_companies", int(y), v) for y, v in zip(YEARS, counts, strict=True)]
+    target = TAX_TARGET | {"indicator": "listed_companies", "target_value": 5.0, "unit": "家"}
+    row = one(make_panel(obs, [target]), as_of="2023")
+    assert row["projection_model"] == "linear" and "改用线性趋势" in row["projection_note"]
+    assert row["projected_value"] == pytest.approx(4.2)  # slope 0.7 through the mean 1.4 in 2021
+    ranks = [
+        ("p", "rank_national_hitech", int(y), v)
+        for y, v in zip(YEARS, [30, 25, 20, 18, 15], strict=True)
+    ]
+    rank_target = TAX_TARGET | {
+        "indicator": "rank_national_hitech",
+        "comparator": "<=",
+        "target_value": 10.0,
+        "unit": "位",
+    }
+    rank = one(make_panel(ranks, [rank_target]), as_of="2023")
+    assert pd.isna(rank["p_meet"]) and rank["projection_note"].startswith("排名")
+
+
+def test_an_exact_fit_claims_no_certainty() -> None:
+    flat = forecast(np.array([[5.0, 5.0, 5.0]]), YEARS[:3], [2025.0])
+    assert flat.mean[0, 0] == pytest.approx(5.0) and np.isnan(flat.hi95).all()
+    assert np.isnan(prob_meet(flat.loc, flat.scale, flat.df, 5.5, ">=", "log")).all()
+    steady = forecast(np.array([[100.0 * 1.1**k for k in range(5)]]), YEARS, [2025.0], "naive")
+    assert np.isnan(steady.lo80).all() and steady.mean[0, 0] == pytest.approx(100 * 1.1**6)
