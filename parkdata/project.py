@@ -27,7 +27,7 @@ from .trend import TRANSFORMS, Forecast, forecast
 DEFAULT_MODEL = "loglinear"
 """Default model for level indicators: the one the backtest supports (docs/projections.md)."""
 MODELS = tuple(dict.fromkeys(CLOSED_FORM_MODELS + STATSMODELS_MODELS))
-PROJECTION_COLUMNS = [
+PROJECT_COLUMNS = [
     "park_id",
     "indicator",
     "period",
@@ -169,7 +169,7 @@ def project(
         raise ValueError(f"unknown model(s) {sorted(unknown)}; choose from {MODELS} or 'default'")
     levels = year_end_levels(panel, as_of=as_of, park=park, indicators=indicators)
     if levels.empty:
-        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+        return pd.DataFrame(columns=PROJECT_COLUMNS)
     mat = SeriesMatrix.from_frame(levels, ["park_id", "indicator"])
     n = (~np.isnan(mat.values)).sum(axis=1)
     last_idx = mat.values.shape[1] - 1 - np.argmax(~np.isnan(mat.values[:, ::-1]), axis=1)
@@ -178,7 +178,7 @@ def project(
     end = np.full(len(n), float(to)) if to is not None else last_year + horizon
     steps = int(max(0.0, np.max(end - last_year))) if len(n) else 0
     if steps == 0:
-        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+        return pd.DataFrame(columns=PROJECT_COLUMNS)
     t_new = last_year[:, None] + np.arange(1, steps + 1)[None, :]
     kind = mat.keys["indicator"].map(_kinds(panel.catalog)).to_numpy()
     positive = positive_rows(mat.values)
@@ -195,7 +195,7 @@ def project(
             fc = run_model(mat.values[rows], mat.years, t_new[rows], m, target_t=end[rows])
             frames.append(_tidy(mat, rows, fc, last_year, last_value, end))
     if not frames:
-        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+        return pd.DataFrame(columns=PROJECT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["park_id", "indicator", "model", "period"]).reset_index(drop=True)
 

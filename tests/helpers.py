@@ -69,3 +69,19 @@ def one(panel: pkd.Panel, **kwargs: object) -> pd.Series:
     table = pkd.assess(panel, **kwargs)  # type: ignore[arg-type]
     assert len(table) == 1
     return table.iloc[0]
+
+
+# the worked example of docs/methods.md §4: 亩均税收 18.0 … 26.0 (2019–23), target 30 in 2025
+WORKED = [
+    ("p", "tax_per_mu", y, v)
+    for y, v in zip(range(2019, 2024), [18.0, 20.5, 22.0, 24.5, 26.0], strict=True)
+]
+TAX_TARGET = {
+    "target_id": "t",
+    "park_id": "p",
+    "indicator": "tax_per_mu",
+    "kind": "level",
+    "target_period": "2025",
+    "target_value": 30.0,
+    "unit": "万元/亩",
+}

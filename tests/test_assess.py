@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from helpers import make_panel, one
+from helpers import TAX_TARGET, WORKED, make_panel, one
 
 import parkdata as pkd
 from parkdata.cli import main
@@ -21,21 +21,6 @@ from parkdata.growth import (
     ytd_to_periods,
 )
 from parkdata.progress import STATUSES, meets
-
-WORKED = [
-    ("p", "tax_per_mu", y, v)
-    for y, v in zip(range(2019, 2024), [18.0, 20.5, 22.0, 24.5, 26.0], strict=True)
-]
-TAX_TARGET = {
-    "target_id": "t",
-    "park_id": "p",
-    "indicator": "tax_per_mu",
-    "kind": "level",
-    "target_period": "2025",
-    "target_value": 30.0,
-    "unit": "万元/亩",
-}
-
 
 # --- growth math ---------------------------------------------------------------------------
 

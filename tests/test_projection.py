@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import make_panel, one
+from helpers import TAX_TARGET, WORKED, make_panel, one
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,17 +16,8 @@ from parkdata.models import fit_series
 from parkdata.trend import PRIOR_GROWTH_SD, forecast, prob_meet
 
 YEARS = np.arange(2019, 2024, dtype=float)
-WORKED = np.array([[18.0, 20.5, 22.0, 24.5, 26.0]])
-TAX_SERIES = [("p", "tax_per_mu", int(y), v) for y, v in zip(YEARS, WORKED[0], strict=True)]
-TAX_TARGET = {
-    "target_id": "t",
-    "park_id": "p",
-    "indicator": "tax_per_mu",
-    "kind": "level",
-    "target_period": "2025",
-    "target_value": 30.0,
-    "unit": "万元/亩",
-}
+WORKED_Y = np.array([[18.0, 20.5, 22.0, 24.5, 26.0]])
+TAX_SERIES = WORKED
 BANDS = ("mean", "lo80", "hi80", "lo95", "hi95")
 
 
@@ -34,7 +25,7 @@ BANDS = ("mean", "lo80", "hi80", "lo95", "hi95")
 
 
 def test_worked_example_slope_point_and_chance() -> None:
-    fc = forecast(WORKED, YEARS, [2025.0])
+    fc = forecast(WORKED_Y, YEARS, [2025.0])
     assert float(np.expm1(fc.slope[0])) == pytest.approx(0.0957, abs=5e-5)
     assert float(fc.mean[0, 0]) == pytest.approx(31.7, abs=0.05)
     assert int(fc.n[0]) == 5 and float(fc.df[0, 0]) == 3.0
@@ -56,7 +47,7 @@ def test_worked_example_in_assess_beside_the_deterministic_status() -> None:
 
 
 def test_a_higher_goal_has_a_lower_chance_and_colour_follows_progress() -> None:
-    fc = forecast(WORKED, YEARS, [2025.0])
+    fc = forecast(WORKED_Y, YEARS, [2025.0])
     goals = np.array([25.0, 30.0, 31.7, 35.0, 50.0])
     p = prob_meet(fc.loc[0, 0], fc.scale[0, 0], fc.df[0, 0], goals, ">=", "log")
     assert np.all(np.diff(p) < 0) and p[0] > 0.99 and p[-1] < 0.001
@@ -165,14 +156,14 @@ def test_one_figure_no_projection_two_figures_cagr_with_the_stated_prior() -> No
     assert f"{PRIOR_GROWTH_SD:.0%}" in two["projection_note"]
     growth = 26.0 / 24.5 - 1
     assert two["projected_value"] == pytest.approx(26.0 * (1 + growth) ** 2)
-    fc = forecast(WORKED[:, -2:], YEARS[-2:], [2024.0, 2026.0, 2030.0], "cagr2")
+    fc = forecast(WORKED_Y[:, -2:], YEARS[-2:], [2024.0, 2026.0, 2030.0], "cagr2")
     width = np.log(fc.hi95 / fc.lo95)[0]
     expected = 2 * 1.959964 * PRIOR_GROWTH_SD * np.sqrt(1 + np.array([1, 3, 7]) ** 2)
     assert width == pytest.approx(expected, rel=1e-5)  # sd = prior · √(1+h²), normal
 
 
 def test_naive_carries_the_last_growth_forward() -> None:
-    fc = forecast(WORKED, YEARS, [2024.0, 2026.0], "naive")
+    fc = forecast(WORKED_Y, YEARS, [2024.0, 2026.0], "naive")
     g = 26.0 / 24.5
     assert fc.mean[0] == pytest.approx([26.0 * g, 26.0 * g**3])
     assert np.all(fc.lo80 < fc.mean) and np.all(fc.hi95 > fc.hi80)
@@ -221,8 +212,8 @@ def test_statsmodels_only_models_give_bands_when_the_series_is_long_enough() -> 
 @settings(max_examples=30, deadline=None)
 @given(st.floats(1e-3, 1e4), st.floats(0.5, 2.0))
 def test_chance_of_meeting_does_not_depend_on_the_unit(factor: float, goal_ratio: float) -> None:
-    fc1 = forecast(WORKED, YEARS, [2025.0])
-    fc2 = forecast(WORKED * factor, YEARS, [2025.0])
+    fc1 = forecast(WORKED_Y, YEARS, [2025.0])
+    fc2 = forecast(WORKED_Y * factor, YEARS, [2025.0])
     p1 = prob_meet(fc1.loc, fc1.scale, fc1.df, 30.0 * goal_ratio, ">=", "log")
     p2 = prob_meet(fc2.loc, fc2.scale, fc2.df, 30.0 * goal_ratio * factor, ">=", "log")
     assert float(p2[0, 0]) == pytest.approx(float(p1[0, 0]), abs=1e-9)
