@@ -14,21 +14,85 @@ True
 ['park_id', 'indicator', 'period', 'model', 'mean', 'lo80', 'hi80', 'lo95', 'hi95']
 """
 
-from .assess import assess
-from .backtest import backtest, backtest_cases, choose_model
-from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
-from .derive import indicators
-from .efficiency import classify_enterprises, sample_enterprises
-from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
-from .evaluation import evaluate, evaluation_components
-from .ingest import ingest
-from .panel import Panel, build_panel, load
-from .periods import parse_period
-from .project import project
-from .readers import read_table
-from .schedule import stage_targets, time_progress
-from .units import conversion_factor
-from .values import parse_number, parse_numbers
+from typing import TYPE_CHECKING, Any
+
+# Public names → the module that defines them. They are imported on first use, so
+# `import parkdata` (and the `parkdata` command) starts fast and does no I/O.
+_EXPORTS = {
+    "Catalog": "catalog",
+    "CatalogError": "errors",
+    "FormulaError": "errors",
+    "Indicator": "catalog",
+    "InputError": "errors",
+    "Issue": "errors",
+    "Panel": "panel",
+    "ParkDataError": "errors",
+    "UnitError": "errors",
+    "assess": "assess",
+    "backtest": "backtest",
+    "backtest_cases": "backtest",
+    "build_panel": "panel",
+    "catalog": "catalog",
+    "choose_model": "backtest",
+    "classify_enterprises": "efficiency",
+    "conversion_factor": "units",
+    "default_catalog": "catalog",
+    "evaluate": "evaluation",
+    "evaluate_formula": "catalog",
+    "evaluation_components": "evaluation",
+    "indicators": "derive",
+    "ingest": "ingest",
+    "load": "panel",
+    "parse_number": "values",
+    "parse_numbers": "values",
+    "parse_period": "periods",
+    "project": "project",
+    "read_table": "readers",
+    "sample_enterprises": "efficiency",
+    "stage_targets": "schedule",
+    "time_progress": "schedule",
+    "park_report": "report",
+    "overview": "overview",
+    "prepare": "reportdata",
+    "run_reports": "batch",
+}
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from .assess import assess
+    from .backtest import backtest, backtest_cases, choose_model
+    from .batch import run_reports
+    from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
+    from .derive import indicators
+    from .efficiency import classify_enterprises, sample_enterprises
+    from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
+    from .evaluation import evaluate, evaluation_components
+    from .ingest import ingest
+    from .overview import overview
+    from .panel import Panel, build_panel, load
+    from .periods import parse_period
+    from .project import project
+    from .readers import read_table
+    from .report import park_report
+    from .reportdata import prepare
+    from .schedule import stage_targets, time_progress
+    from .units import conversion_factor
+    from .values import parse_number, parse_numbers
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    if name in _EXPORTS:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'parkdata' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "Catalog",
@@ -55,11 +119,15 @@ __all__ = [
     "indicators",
     "ingest",
     "load",
+    "overview",
+    "park_report",
     "parse_number",
     "parse_numbers",
     "parse_period",
+    "prepare",
     "project",
     "read_table",
+    "run_reports",
     "sample_enterprises",
     "stage_targets",
     "time_progress",

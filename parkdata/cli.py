@@ -1,5 +1,5 @@
-"""The ``parkdata`` command line: ingest, validate, summary, assess, project, backtest, catalog,
-template, demo."""
+"""The ``parkdata`` command line: ingest, validate, summary, assess, project, backtest, reports,
+catalog, template, demo."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import InputError, ParkDataError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def _print_table(frame: pd.DataFrame, max_rows: int = 60) -> None:
+    import pandas as pd
+
     with pd.option_context(
         "display.max_rows",
         max_rows,
@@ -169,7 +173,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         for col in ("最新值", "完成%", "需年均增速%", "实际年均增速%"):
             shown[col] = shown[col].astype(float).map(format_number)
         p = shown["达标概率%"].astype(float) * 100
-        shown["达标概率%"] = p.map(lambda x: "" if pd.isna(x) else f"{x:.0f}")
+        shown["达标概率%"] = p.map(lambda x: "" if x != x else f"{x:.0f}")
         print()
         _print_table(shown.set_index("目标代码").fillna(""), max_rows=args.limit)
     return 0
@@ -276,6 +280,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         _print_table(shown.set_index(["模型", "预测步长(年)"]), 200)
         _, why = choose_model(cases)
         print(f"回测支持的默认模型 (model the backtest supports): {why}")
+    import pandas as pd
+
     _write_or_print(pd.concat(frames, ignore_index=True), args)
     return 0
 
@@ -310,6 +316,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"wrote {table}: {path}")
     print("示例园区 are fictional (虚构): every row says so in source and note.")
     return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from .batch import run_reports
+
+    try:
+        result = run_reports(
+            data=args.data,
+            parks=args.parks,
+            group=args.group,
+            as_of=args.as_of,
+            horizon=args.horizon,
+            confidence=args.confidence,
+            language=args.language,
+            out=args.out,
+            jobs=args.jobs,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            force=args.force,
+            reuse_kernels=not args.fresh_kernels,
+            progress=not args.quiet,
+        )
+    except (ValueError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for failed in result.failed:
+        print(f"失败 {failed.name}: {failed.error}", file=sys.stderr)
+    print(result.describe())
+    return 1 if result.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -382,6 +417,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", help="print the indicator catalog")
     p.add_argument("--all", action="store_true", help="include the _yoy / _cagr growth variants")
     p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser(
+        "reports",
+        help="one HTML report per park (papermill, in parallel) and outputs/index.html",
+    )
+    p.add_argument(
+        "data", nargs="?", default=None, help="raw or processed data folder (default: bundled)"
+    )
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--parks", nargs="+", metavar="ID", help="these park ids only")
+    which.add_argument("--group", metavar="ID", help="a group and its member parks")
+    which.add_argument(
+        "--all", action="store_true", help="every park with targets or data (default)"
+    )
+    p.add_argument("--as-of", dest="as_of", help="judge with figures up to this period, e.g. 2022")
+    p.add_argument("--horizon", type=int, default=3, help="years projected past the last figure")
+    p.add_argument("--confidence", type=float, default=0.8, choices=(0.8, 0.95))
+    p.add_argument("--language", default="zh", choices=("zh", "en"))
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPUs)")
+    p.add_argument("--executor", default="process", choices=("process", "dask"))
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--out", default=str(paths.OUTPUTS_DIR), help="output folder (%(default)s)")
+    p.add_argument("--force", action="store_true", help="ignore the cache and run every report")
+    p.add_argument(
+        "--fresh-kernels", action="store_true", help="a new kernel per park (slower, isolated)"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_reports)
 
     p = sub.add_parser("template", help="write an Excel template a park office can fill in")
     p.add_argument("--out", default="parkdata_template.xlsx", help="workbook to write (.xlsx)")

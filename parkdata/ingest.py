@@ -101,6 +101,12 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False) -> IngestResult:
     if not force and _matches(out_dir, fingerprint):
         return IngestResult(None, True, out_dir)
     panel = build_panel(files, errors="skip")
+    write_processed(panel, out_dir, fingerprint)
+    return IngestResult(panel, False, out_dir)
+
+
+def write_processed(panel: Panel, out_dir: Path, fingerprint: dict[str, object]) -> None:
+    """Write a panel's tables as Parquet with a manifest recording ``fingerprint`` (atomic)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables: dict[str, pd.DataFrame] = {
         "parks": panel.parks,
@@ -122,7 +128,6 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False) -> IngestResult:
         out_dir / MANIFEST,
         lambda p: p.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"),
     )
-    return IngestResult(panel, False, out_dir)
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -12,6 +12,8 @@ _IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").exists() and (PROJECT_ROOT / "d
 BUNDLED_RAW_DIR = (
     PROJECT_ROOT / "data" / "raw" if _IN_CHECKOUT else PACKAGE_DIR / "_bundled" / "raw"
 )
+#: The report notebooks: ``notebooks/`` in a checkout, a copy inside the package when installed.
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if _IN_CHECKOUT else PACKAGE_DIR / "_notebooks"
 #: Where ``parkdata ingest`` writes Parquet by default.
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed" if _IN_CHECKOUT else Path("data") / "processed"
 #: Where reports go.

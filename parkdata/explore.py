@@ -1,0 +1,125 @@
+"""Interactive exploration for researchers (``notebooks/explore.ipynb``): one series, several
+projection models side by side, any as-of date; ipywidgets pick the park, indicator and date.
+
+>>> from parkdata.explore import Explorer
+>>> ex = Explorer()
+>>> table = ex.compare("wuhan_donghu_hitech", "gdp", as_of="2022").table
+>>> sorted(table["model"])[:2]
+['cagr2', 'linear']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .charts import Chart, plot_target, to_chart
+from .panel import Panel, load
+from .project import project, year_end_levels
+
+DEFAULT_MODELS = ("loglinear", "weighted", "linear", "naive", "cagr2")
+
+
+@dataclass
+class Comparison:
+    """Projections of one series by several models: the table and one chart per model."""
+
+    table: pd.DataFrame
+    charts: list[Chart]
+
+    def _repr_html_(self) -> str:
+        from .report import report_css
+
+        rows = self.table.round(2).to_html(index=False, escape=True, classes="pd-table")
+        charts = "".join(c._repr_html_() for c in self.charts)
+        return (
+            f'<style>{report_css()}</style><div class="pd-report">'
+            f'<div class="pd-scroll">{rows}</div><div class="pd-grid">{charts}</div></div>'
+        )
+
+
+class Explorer:
+    """A panel to explore: ``compare`` models on a series, or ``widget()`` to pick interactively."""
+
+    def __init__(self, data: str | Path | Panel | None = None) -> None:
+        self.panel = data if isinstance(data, Panel) else load(data)
+        self.names = {ind.code: ind.name_zh for ind in self.panel.catalog}
+        self.units = {ind.code: ind.unit for ind in self.panel.catalog}
+
+    def series(self) -> pd.DataFrame:
+        """Every park × indicator with at least two year-end figures (what can be projected)."""
+        lv = year_end_levels(self.panel)
+        n = lv.groupby(["park_id", "indicator"]).size().rename("points").reset_index()
+        return n[n["points"] >= 2].sort_values("points", ascending=False, ignore_index=True)
+
+    def compare(
+        self,
+        park_id: str,
+        indicator: str,
+        as_of: str | None = None,
+        models: tuple[str, ...] = DEFAULT_MODELS,
+        to: int | None = None,
+    ) -> Comparison:
+        """Project ``park_id``'s ``indicator`` with each of ``models`` from figures up to as_of."""
+        history = year_end_levels(self.panel, as_of=as_of, park=park_id, indicators=[indicator])
+        full = year_end_levels(self.panel, park=park_id, indicators=[indicator])
+        if history.empty:
+            raise ValueError(f"{park_id} has no year-end figures of {indicator} up to {as_of}")
+        end = to or int(full["year"].max()) + 3
+        paths = project(
+            self.panel, model=list(models), to=end, as_of=as_of, park=park_id, indicators=[indicator]
+        )
+        last = paths.sort_values("period").drop_duplicates("model", keep="last")
+        table = last[["model", "period", "mean", "lo80", "hi80", "lo95", "hi95", "n_points"]]
+        later = full[full["year"] > history["year"].max()]
+        charts = []
+        name = self.names.get(indicator, indicator)
+        for model, path in paths.groupby("model", sort=False):
+            fig = plot_target(
+                history.assign(year=history["year"].astype(float))[["year", "value", "qualifier"]],
+                path.assign(year=path["period"].astype(float)),
+                goal=float("nan"),
+                target_year=float(end),
+                title=f"{name} · {model}" + (f"（截至{as_of}）" if as_of else ""),
+                unit=self.units.get(indicator, ""),
+                stages=later[["year", "value"]].assign(year=later["year"].astype(float)),
+            )
+            caption = "空心菱形：as_of 之后实际公布的数值（用于检验预测）" if len(later) else ""
+            charts.append(to_chart(fig, alt=f"{name} {model}", caption=caption))
+        return Comparison(table.reset_index(drop=True), charts)
+
+    def widget(self, park_id: str | None = None, indicator: str | None = None) -> Any:
+        """Dropdowns for park and indicator, a text box for as_of; the comparison redraws."""
+        import ipywidgets as w
+        from IPython.display import display
+
+        series = self.series()
+        parks = list(dict.fromkeys(series["park_id"]))
+        park = w.Dropdown(options=parks, value=park_id or parks[0], description="园区")
+        ind = w.Dropdown(description="指标")
+        as_of = w.Text(value="", description="as_of", placeholder="如 2021")
+        out = w.Output()
+
+        def indicators(*_: Any) -> None:
+            codes = series.loc[series["park_id"] == park.value, "indicator"].tolist()
+            ind.options = [(self.names.get(c, c), c) for c in codes]
+            if indicator in codes:
+                ind.value = indicator
+
+        def redraw(*_: Any) -> None:
+            out.clear_output(wait=True)
+            with out:
+                try:
+                    display(self.compare(park.value, ind.value, as_of.value.strip() or None))
+                except ValueError as exc:
+                    print(exc)
+
+        indicators()
+        park.observe(indicators, names="value")
+        for control in (park, ind, as_of):
+            control.observe(redraw, names="value")
+        redraw()
+        return w.VBox([w.HBox([park, ind, as_of]), out])

@@ -1,0 +1,273 @@
+"""The charts of a park report, built from a :class:`~parkdata.reportdata.ReportData`.
+
+Each function picks the rows it needs, hands plain tables to :mod:`parkdata.charts` and returns
+a :class:`~parkdata.charts.Chart` (PNG with alt text and a caption naming the sources), or
+``None`` when there is nothing honest to draw (no figure at all).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .charts import (
+    Chart,
+    plot_peers,
+    plot_shares,
+    plot_target,
+    plot_time_progress,
+    plot_yearly,
+    to_chart,
+)
+from .lang import text
+from .reportdata import ReportData
+
+LEVEL_KINDS = ("level", "share", "multiple", "growth_rate")
+PER_MU = (
+    "tax_per_mu",
+    "main_business_revenue_per_mu",
+    "operating_revenue_per_mu",
+    "industrial_output_per_mu",
+    "profit_per_mu",
+    "industrial_value_added_per_mu",
+    "investment_intensity",
+)
+
+
+def indicator_names(rd: ReportData, lang: str = "zh") -> pd.Series:
+    """Indicator code → display name (Chinese, or English with lang='en')."""
+    cat = rd.panel.catalog
+    col = "name_en" if lang == "en" else "name_zh"
+    return pd.Series({ind.code: getattr(ind, col) for ind in cat}, dtype=object)
+
+
+def _year(period: object) -> float:
+    try:
+        return float(str(period)[:4])
+    except ValueError:
+        return float("nan")
+
+
+def _data_caption(history: pd.DataFrame, lang: str) -> str:
+    """'数据：file row N；…' — where every plotted figure comes from."""
+    data = "；".join(dict.fromkeys(history["source"].astype(str))) if len(history) else ""
+    return f"Figures: {data or 'none'}." if lang == "en" else f"数据：{data or '无'}。"
+
+
+def _sources_caption(history: pd.DataFrame, row: pd.Series, lang: str) -> str:
+    """Figures' sources and the plan clause that sets the target."""
+    plan = f"{row.get('source') or ''}" + (f" — {row['clause']}" if row.get("clause") else "")
+    target = f" Target: {plan}." if lang == "en" else f"目标：{plan}。"
+    return _data_caption(history, lang) + target
+
+
+def _history(rd: ReportData, park_id: str, indicator: str) -> pd.DataFrame:
+    lv = rd.levels
+    out = lv[(lv["park_id"] == park_id) & (lv["indicator"] == indicator)]
+    return out.assign(year=out["year"].astype(float)).sort_values("year")
+
+
+def required_path(
+    start_year: float, start: float, goal_year: float, goal: float, geometric: bool
+) -> pd.DataFrame:
+    """The yearly path from the latest figure to the goal at constant growth (or a line).
+
+    >>> required_path(2020, 100.0, 2022, 121.0, True)["value"].round(6).tolist()
+    [100.0, 110.0, 121.0]
+    """
+    years = np.arange(start_year, goal_year + 1)
+    frac = (years - start_year) / (goal_year - start_year)
+    if geometric and start > 0 and goal > 0:
+        values = start * (goal / start) ** frac
+    else:
+        values = start + (goal - start) * frac
+    return pd.DataFrame({"year": years, "value": values})
+
+
+def level_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") -> Chart | None:
+    """History, projection fan, required path, stage targets and the target of one level target."""
+    history = _history(rd, row["park_id"], row["indicator"])
+    if history.empty or row["goal"] != row["goal"]:
+        return None
+    goal_year = _year(row["target_period"])
+    path = None
+    if isinstance(row.get("projection_model"), str):
+        p = rd.paths
+        p = p[
+            (p["park_id"] == row["park_id"])
+            & (p["indicator"] == row["indicator"])
+            & (p["model"] == row["projection_model"])
+        ]
+        p = p.assign(year=p["period"].astype(float))
+        path = p[p["year"] <= goal_year][["year", "mean", "lo80", "hi80", "lo95", "hi95"]]
+    last = history.iloc[-1]
+    required = None
+    if row["status"] not in ("achieved", "not_achieved") and goal_year > last["year"]:
+        geometric = row["kind"] != "share"
+        required = required_path(last["year"], last["value"], goal_year, row["goal"], geometric)
+    st = rd.stages
+    stages = st[(st["target_id"] == row["target_id"]) & (st["year"] < goal_year)]
+    fig = plot_target(
+        history[["year", "value", "qualifier"]],
+        path,
+        goal=float(row["goal"]),
+        target_year=goal_year,
+        comparator=str(row["comparator"]),
+        required=required,
+        stages=stages.rename(columns={"stage_value": "value"})[["year", "value"]],
+        title=title,
+        unit=str(row.get("goal_unit") or ""),
+        lang=lang,
+        status=str(row["status"]),
+    )
+    return to_chart(fig, alt=title, caption=_sources_caption(history, row, lang))
+
+
+def yearly_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") -> Chart | None:
+    """Each year's flow (or a stock's rise) against 每年新增N or a cumulative goal's yearly pace."""
+    history = _history(rd, row["park_id"], row["indicator"])
+    kind = {ind.code: ind.kind for ind in rd.panel.catalog}.get(row["indicator"])
+    values = history[["year", "value"]].copy()
+    if kind in ("stock", "count"):
+        values["value"] = values["value"].diff()
+        values = values.dropna()
+    if values.empty:
+        return None
+    goal = float(row["target_value"])
+    if row["kind"] == "cumulative":
+        span = _year(row["target_period"]) - _year(row.get("base_period") or np.nan)
+        goal = goal / span if span == span and span > 0 else float("nan")
+    fig = plot_yearly(
+        values,
+        goal=goal if goal == goal else None,
+        title=title,
+        unit=str(row.get("unit") or ""),
+        lang=lang,
+        kind_label="每年所需" if lang == "zh" else "needed per year",
+    )
+    return to_chart(fig, alt=title, caption=_sources_caption(history, row, lang))
+
+
+def count_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") -> Chart | None:
+    """Member parks' values against the threshold of a 'N parks above X' target."""
+    members = rd.panel.members(row["park_id"])
+    lv = rd.levels[
+        rd.levels["park_id"].isin(members) & (rd.levels["indicator"] == row["indicator"])
+    ]
+    if lv.empty:
+        return None
+    latest = lv.sort_values("year").drop_duplicates("park_id", keep="last")
+    labels = rd.panel.park_labels()
+    values = latest.set_index(latest["park_id"].map(labels))["value"]
+    tg = rd.panel.targets.set_index("target_id")
+    threshold = (
+        float(tg.at[row["target_id"], "threshold"]) if row["target_id"] in tg.index else None
+    )
+    unit = tg.at[row["target_id"], "threshold_unit"] if row["target_id"] in tg.index else None
+    fig = plot_peers(
+        values,
+        highlight="",
+        title=title,
+        unit=str(unit or ""),
+        threshold=threshold if threshold == threshold else None,
+        lang=lang,
+    )
+    return to_chart(fig, alt=title, caption=_sources_caption(latest, row, lang))
+
+
+def target_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") -> Chart | None:
+    """The chart that fits the target's kind, or None without figures."""
+    if row["kind"] in LEVEL_KINDS:
+        return level_chart(rd, row, title, lang)
+    if row["kind"] in ("cumulative", "annual_increment"):
+        return yearly_chart(rd, row, title, lang)
+    if row["kind"] == "count_over_threshold":
+        return count_chart(rd, row, title, lang)
+    return None
+
+
+def schedule_chart(rd: ReportData, park_id: str, lang: str = "zh") -> Chart | None:
+    """序时进度 of the latest in-year figure of each indicator with a target for the year."""
+    sc = rd.schedule[rd.schedule["park_id"] == park_id]
+    if sc.empty:
+        return None
+    latest = sc.sort_values("period").drop_duplicates("indicator", keep="last")
+    names = indicator_names(rd, lang)
+    rows = latest.assign(label=latest["indicator"].map(names) + " " + latest["period"].astype(str))
+    title = text("schedule", lang)
+    fig = plot_time_progress(
+        rows[["label", "progress", "elapsed", "seasonal_expected"]], title=title, lang=lang
+    )
+    refs = "；".join(dict.fromkeys(latest["target_ref"].astype(str)))
+    caption = f"年度目标：{refs}" if lang == "zh" else f"Annual targets: {refs}"
+    return to_chart(fig, alt=title, caption=caption)
+
+
+def peer_group(rd: ReportData, park_id: str) -> tuple[list[str], str]:
+    """The park's peers: members of its groups, else every park that is not a group or region."""
+    ms = rd.panel.memberships
+    groups = ms.loc[ms["member_id"] == park_id, "group_id"].unique().tolist()
+    if groups:
+        members = ms.loc[ms["group_id"].isin(groups), "member_id"].unique().tolist()
+        labels = rd.panel.park_labels()
+        return members, "、".join(labels.get(g, g) for g in groups)
+    parks = rd.panel.parks
+    return parks.loc[~parks["kind"].isin(["group", "region"]), "park_id"].tolist(), ""
+
+
+def efficiency_charts(rd: ReportData, park_id: str, lang: str = "zh") -> list[Chart]:
+    """One bar chart per 亩均 indicator the park reports: its latest value among its peers'."""
+    peers, group = peer_group(rd, park_id)
+    peers = list(dict.fromkeys([park_id, *peers]))
+    lv = rd.levels[rd.levels["park_id"].isin(peers) & rd.levels["indicator"].isin(PER_MU)]
+    own = lv[lv["park_id"] == park_id]
+    labels = rd.panel.park_labels()
+    names = indicator_names(rd, lang)
+    units = {ind.code: ind.unit for ind in rd.panel.catalog}
+    charts = []
+    for indicator in dict.fromkeys(own["indicator"]):
+        year = own.loc[own["indicator"] == indicator, "year"].max()
+        same = lv[(lv["indicator"] == indicator) & (lv["year"] == year)]
+        values = same.set_index(same["park_id"].map(labels))["value"]
+        title = f"{names.get(indicator, indicator)}（{year}）"
+        peers_text = (
+            text("peers_group", lang).format(group=group) if group else text("peers_all", lang)
+        )
+        fig = plot_peers(
+            values,
+            highlight=str(labels.get(park_id, park_id)),
+            title=title,
+            unit=units.get(indicator, ""),
+            lang=lang,
+        )
+        caption = f"{peers_text}. " if lang == "en" else f"{peers_text}。"
+        charts.append(to_chart(fig, alt=title, caption=caption + _data_caption(same, lang)))
+    return charts
+
+
+def structure_chart(rd: ReportData, park_id: str, lang: str = "zh") -> Chart | None:
+    """Latest value of every share indicator of the park, with its goal where a target sets one."""
+    shares = {ind.code for ind in rd.panel.catalog if ind.kind == "share"}
+    lv = rd.levels[(rd.levels["park_id"] == park_id) & rd.levels["indicator"].isin(shares)]
+    if lv.empty:
+        return None
+    latest = lv.sort_values("year").drop_duplicates("indicator", keep="last")
+    a = rd.assessment
+    goals = (
+        a[(a["park_id"] == park_id) & (a["kind"] == "share")]
+        .sort_values("target_period")
+        .drop_duplicates("indicator", keep="last")
+        .set_index("indicator")["goal"]
+    )
+    names = indicator_names(rd, lang)
+    rows = pd.DataFrame(
+        {
+            "label": latest["indicator"].map(names).fillna(latest["indicator"]),
+            "value": latest["value"].astype(float),
+            "goal": latest["indicator"].map(goals).astype(float),
+            "year": latest["year"],
+        }
+    )
+    title = text("structure", lang)
+    caption = _data_caption(latest, lang)
+    return to_chart(plot_shares(rows, title=title, lang=lang), alt=title, caption=caption)
