@@ -14,6 +14,8 @@ True
 ['park_id', 'indicator', 'period', 'model', 'mean', 'lo80', 'hi80', 'lo95', 'hi95']
 """
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # Public names → the module that defines them. They are imported on first use, so
@@ -77,6 +79,20 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .schedule import stage_targets, time_progress
     from .units import conversion_factor
     from .values import parse_number, parse_numbers
+
+
+class _Package(types.ModuleType):
+    """Keeps ``parkdata.assess`` (and every public function named like its module) the
+    function once the submodule is imported: the import system would otherwise set the
+    package attribute to the submodule, as eager ``from .assess import assess`` used to undo."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

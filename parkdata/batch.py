@@ -324,6 +324,12 @@ def _load_manifest(path: Path) -> dict[str, Any]:
         return {}
 
 
+def _keyed(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as the cache sees them: the prepared folder's path is covered by the data key
+    (so a moved output folder stays valid)."""
+    return {**params, "data": None}
+
+
 def plan_jobs(
     names: Iterable[str],
     titles: dict[str, str],
@@ -346,7 +352,7 @@ def plan_jobs(
                 title=titles.get(name, name),
                 language=base["language"],
                 output=output,
-                key=_digest(key, nb_hash, params, __version__),
+                key=_digest(key, nb_hash, _keyed(params), __version__),
                 reuse_kernel=reuse_kernel,
             )
         )
@@ -437,7 +443,7 @@ def _overview_job(
         title="园区目标进展总览",
         language=base["language"],
         output="overview.html",
-        key=_digest(key, _file_digest(notebook), params, __version__),
+        key=_digest(key, _file_digest(notebook), _keyed(params), __version__),
         reuse_kernel=reuse_kernel,
     )
 

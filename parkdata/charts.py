@@ -173,9 +173,8 @@ class Chart:
 def to_chart(fig: Figure, alt: str, caption: str = "") -> Chart:
     """Render ``fig`` to PNG (tight bounding box) as a :class:`Chart`, then clear the figure."""
     buf = io.BytesIO()
-    with mpl.rc_context(
-        cast(Any, house_rc())
-    ):  # tick labels are made at draw time: draw in the style
+    # tick labels are made at draw time, so draw in the house style whatever rcParams are now
+    with mpl.rc_context(cast(Any, house_rc())):
         fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight", pad_inches=0.1)
     fig.clear()
     png = buf.getvalue()
@@ -263,14 +262,14 @@ def _title(
         ax.set_ylabel(unit, rotation=0, ha="right", va="bottom", fontsize=9, color="#555555")
         ax.yaxis.set_label_coords(0.0, 1.015)
         if unit:
-            pad = 20.0
+            pad = 22.0
     pad = pad if override is None else override
     room = fig.get_figwidth() * 72 / size - 1.5
     badge = None
     if status is not None and status in STATUS_COLOURS:
         badge = _status_name(status, lang)
         room -= _em_width(badge) * 0.8 + 2
-    ax.set_title(_wrap(title, max(room, 8.0)), loc="left", pad=pad)
+    ax.set_title(_wrap(title, max(room, 8.0)), loc="left", pad=pad, linespacing=1.3)
     if badge is not None:
         colour = STATUS_COLOURS[cast(str, status)]
         ax.annotate(
@@ -760,7 +759,7 @@ def plot_peers(
                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )
     median = float(v.median())
-    marks = [
+    marks: list[tuple[float, str, str, Any]] = [
         (
             median,
             f"{text['median']} {_fmt(median, _decimals(v))}",
@@ -836,11 +835,13 @@ def plot_time_progress(rows: pd.DataFrame, *, title: str, lang: str = "zh") -> F
         has_season = r["seasonal"].notna()
         behind = behind_time & (behind_season | ~has_season)
         ahead = ~behind_time & ~behind_season
-        state = np.select([ahead, behind], ["ahead", "behind"], "mixed")
+        known = r["progress"].notna()
+        state = np.select([~known, ahead, behind], ["none", "ahead", "behind"], "mixed")
         colour_of = {
             "ahead": PALETTE["ahead"],
             "behind": PALETTE["behind"],
             "mixed": STATUS_COLOURS["needs_acceleration"],
+            "none": PALETTE["muted"],
         }
         ax.barh(
             pos,

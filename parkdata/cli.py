@@ -337,6 +337,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
             force=args.force,
             reuse_kernels=not args.fresh_kernels,
             progress=not args.quiet,
+            notebooks=args.notebooks,
         )
     except (ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -442,6 +443,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="ignore the cache and run every report")
     p.add_argument(
         "--fresh-kernels", action="store_true", help="a new kernel per park (slower, isolated)"
+    )
+    p.add_argument(
+        "--notebooks",
+        help="folder with your own park_report.ipynb and overview.ipynb (default: parkdata's)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_reports)

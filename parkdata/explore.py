@@ -5,7 +5,7 @@ projection models side by side, any as-of date; ipywidgets pick the park, indica
 >>> ex = Explorer()
 >>> table = ex.compare("wuhan_donghu_hitech", "gdp", as_of="2022").table
 >>> sorted(table["model"])[:2]
-['cagr2', 'linear']
+['linear', 'loglinear']
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .charts import Chart, plot_target, to_chart
 from .panel import Panel, load
 from .project import project, year_end_levels
 
-DEFAULT_MODELS = ("loglinear", "weighted", "linear", "naive", "cagr2")
+DEFAULT_MODELS = ("loglinear", "weighted", "linear", "naive")
 
 
 @dataclass

@@ -113,15 +113,17 @@ def pace_sentence(row: pd.Series, name: str, lang: str = "zh") -> str:
 
 
 def missing_sentence(names: list[str], lang: str = "zh", limit: int = 6) -> str:
-    """Targets without any figure for the park, named together."""
+    """Targets without any figure for the park (one name per target), named together."""
+    count = len(names)
+    names = list(dict.fromkeys(names))
     shown = "、".join(names[:limit]) + ("等" if len(names) > limit else "")
     if lang == "en":
         more = " …" if len(names) > limit else ""
         return (
-            f"{len(names)} targets have no figure for this park yet and cannot be assessed "
+            f"{count} targets have no figure for this park yet and cannot be assessed "
             f"({', '.join(names[:limit])}{more})."
         )
-    return f"另有{len(names)}个目标缺少园区口径的数据，暂无法评估（{shown}）。"
+    return f"另有{count}个目标缺少园区口径的数据，暂无法评估（{shown}）。"
 
 
 def summary_sentences(
@@ -141,8 +143,9 @@ def summary_sentences(
         return []
     out = [counts_sentence(park, rows, as_of, lang)]
     name = rows["indicator"].map(names).fillna(rows["indicator"])
-    known = rows[rows["status"] != "insufficient_data"].assign(_name=name)
-    order = known["status"].map(_URGENCY).fillna(4) + known["p_meet"].fillna(0.5) / 10
+    known = rows.assign(_name=name)[rows["status"] != "insufficient_data"]
+    urgency = known["status"].map(_URGENCY).astype(float).fillna(4)
+    order = urgency + known["p_meet"].astype(float).fillna(0.5) / 10
     for _, row in known.assign(_o=order).sort_values(["_o", "target_period"]).iterrows():
         if len(out) > MAX_SENTENCES:
             more = len(known) - MAX_SENTENCES
@@ -158,5 +161,5 @@ def summary_sentences(
             out.append(pace_sentence(row, row["_name"], lang))
     missing = name[rows["status"] == "insufficient_data"]
     if len(missing):
-        out.append(missing_sentence(list(dict.fromkeys(missing)), lang))
+        out.append(missing_sentence(list(missing), lang))
     return out

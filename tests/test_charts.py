@@ -392,6 +392,17 @@ def test_time_progress_colours_by_benchmark() -> None:
     labels = legend_labels(fig)
     assert {"进度超前", "进度落后", "序时进度", "季节性预期进度"} <= set(labels)
     assert "无数据" in [t.get_text() for t in fig.axes[0].texts]
+    rows = pd.DataFrame(
+        {
+            "label": ["落后", "季节性正常", "缺数"],
+            "progress": [50.0, 80.0, np.nan],
+            "elapsed": [91.7, 91.7, 91.7],
+            "seasonal_expected": [np.nan, 75.0, np.nan],
+        }
+    )
+    labels = legend_labels(charts.plot_time_progress(rows, title="序时进度"))
+    assert "进度落后" in labels and "落后于序时或季节性预期之一" in labels
+    assert "进度超前" not in labels  # a missing value is not "ahead"
 
 
 def test_growth_gap_labels_the_diagonal() -> None:

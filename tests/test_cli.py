@@ -130,6 +130,7 @@ def test_every_subcommand_has_help() -> None:
         "assess",
         "project",
         "backtest",
+        "reports",
         "catalog",
         "template",
         "demo",
