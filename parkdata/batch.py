@@ -271,6 +271,8 @@ def _write(path: Path, text: str) -> None:
 
 def park_summaries(rd: Any) -> dict[str, Any]:
     """Everything the index needs, so a cached rerun never loads the data."""
+    from .lang import level_name
+
     a = rd.assessment
     labels = rd.panel.park_labels()
     counts = a.groupby(["park_id", "status"]).size().unstack(fill_value=0)
@@ -286,7 +288,7 @@ def park_summaries(rd: Any) -> dict[str, Any]:
                 "park_id": park_id,
                 "name": str(labels.get(park_id, park_id)),
                 "kind": str(park.get("kind") or ""),
-                "level": str(park.get("level") or ""),
+                "level": level_name(str(park.get("level") or "")),
                 "province": str(park.get("province") or ""),
                 "fictional": bool(park.get("fictional")),
                 "status_counts": {} if c is None else {k: int(v) for k, v in c.items() if v},

@@ -171,11 +171,15 @@ class Chart:
 
 
 def to_chart(fig: Figure, alt: str, caption: str = "") -> Chart:
-    """Render ``fig`` to PNG (tight bounding box) as a :class:`Chart`, then clear the figure."""
+    """Render ``fig`` to PNG as a :class:`Chart`, then clear the figure.
+
+    One draw only: the figures use constrained layout, which already fits every label inside
+    the canvas, so the second draw ``bbox_inches="tight"`` would cost buys nothing.
+    """
     buf = io.BytesIO()
     # tick labels are made at draw time, so draw in the house style whatever rcParams are now
     with mpl.rc_context(cast(Any, house_rc())):
-        fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight", pad_inches=0.1)
+        fig.savefig(buf, format="png", dpi=fig.dpi)
     fig.clear()
     png = buf.getvalue()
     width = struct.unpack(">I", png[16:20])[0] if len(png) >= 24 else 0
@@ -717,6 +721,7 @@ def plot_peers(
     title: str,
     unit: str,
     threshold: float | None = None,
+    median: float | None = None,
     lang: str = "zh",
 ) -> Figure:
     """Horizontal bars of ``values`` (label → value), largest on top, ``highlight`` in the accent
@@ -758,7 +763,7 @@ def plot_peers(
                 zorder=4,
                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )
-    median = float(v.median())
+    median = float(v.median()) if median is None else float(median)  # of all peers, if given
     marks: list[tuple[float, str, str, Any]] = [
         (
             median,

@@ -70,7 +70,12 @@ class Explorer:
             raise ValueError(f"{park_id} has no year-end figures of {indicator} up to {as_of}")
         end = to or int(full["year"].max()) + 3
         paths = project(
-            self.panel, model=list(models), to=end, as_of=as_of, park=park_id, indicators=[indicator]
+            self.panel,
+            model=list(models),
+            to=end,
+            as_of=as_of,
+            park=park_id,
+            indicators=[indicator],
         )
         last = paths.sort_values("period").drop_duplicates("model", keep="last")
         table = last[["model", "period", "mean", "lo80", "hi80", "lo95", "hi95", "n_points"]]

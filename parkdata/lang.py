@@ -19,6 +19,13 @@ STATUS_EN = {
     "insufficient_data": "insufficient data",
 }
 STATUS_ORDER = tuple(STATUS_ZH)
+LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
+
+
+def level_name(level: str, lang: str = "zh") -> str:
+    """国家级 for 'national' (English keeps the code)."""
+    return level if lang == "en" else LEVEL_ZH.get(level, level)
+
 
 _TEXT: dict[str, tuple[str, str]] = {
     # key: (zh, en)

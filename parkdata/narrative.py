@@ -31,7 +31,8 @@ def _pct(p: float) -> str:
 COUNT_UNITS = ("家", "个", "户", "人", "项", "件", "所", "座")
 
 
-def _num(value: float, unit: str = "") -> str:
+def format_value(value: float, unit: str = "") -> str:
+    """A value with its unit as a sentence reads it; counts (家, 个 …) as whole numbers."""
     if unit in COUNT_UNITS and abs(value) >= 10:
         return f"{value:,.0f}{unit}"
     return f"{format_number(value)}{unit}"
@@ -77,13 +78,11 @@ def outlook_sentence(row: pd.Series, name: str, confidence: float = 0.8, lang: s
     band = f"{format_number(lo)}–{format_number(hi)}" if lo == lo and hi == hi else ""
     p = row["p_meet"]
     if lang == "en":
-        out = (
-            f"On current trends, {name} is projected at about {_num(row['projected_value'], unit)}"
-        )
+        out = f"On current trends, {name} is projected at about {format_value(row['projected_value'], unit)}"
         out += f" in {year}" + (f" ({level}% interval {band})" if band else "")
         out += f", {_pct(share)} of the target ({row['target_text']})"
         return out + (f"; probability of meeting it about {_pct(p)}." if p == p else ".")
-    out = f"按当前趋势，预计{year}年{name}约{_num(row['projected_value'], unit)}"
+    out = f"按当前趋势，预计{year}年{name}约{format_value(row['projected_value'], unit)}"
     out += f"（{level}%区间{band}）" if band else ""
     out += f"，为目标（{row['target_text']}）的{_pct(share)}"
     return out + (f"，达标概率约{_pct(p)}。" if p == p else "。")
@@ -92,7 +91,7 @@ def outlook_sentence(row: pd.Series, name: str, confidence: float = 0.8, lang: s
 def settled_sentence(row: pd.Series, name: str, lang: str = "zh") -> str:
     """A target already met, or missed at its deadline."""
     year, unit = str(row["target_period"])[:4], str(row.get("goal_unit") or "")
-    cur = _num(row["current_value"], unit if row["kind"] in ("level", "share") else "")
+    cur = format_value(row["current_value"], unit if row["kind"] in ("level", "share") else "")
     cur_year = str(row["current_period"])[:4]
     if row["status"] == "achieved":
         if lang == "en":

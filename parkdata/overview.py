@@ -23,7 +23,7 @@ from .lang import STATUS_ORDER, status_name, text
 from .narrative import period_label
 from .panel import Panel
 from .report import Section, _section, report_css
-from .report_charts import indicator_names
+from .report_charts import MAX_BARS, indicator_names
 from .reportdata import ReportData, check_settings, report_data
 from .units import format_number
 
@@ -194,6 +194,14 @@ class Overview:
         charts = []
         if len(ranked) > 1:
             scores = ranked.set_index(ranked["park_id"].map(self.labels))["score"]
+            if len(scores) > MAX_BARS:  # the top and the bottom (where the yellow cards are)
+                half = MAX_BARS // 2
+                scores = pd.concat([scores.iloc[:half], scores.iloc[-half:]])
+                notes.append(
+                    f"图中为前{half}名和后{half}名（共{len(ranked)}个）。"
+                    if self.lang == "zh"
+                    else f"Top and bottom {half} of {len(ranked)} shown."
+                )
             fig = plot_peers(scores, highlight="", title=heading, unit="分", lang=self.lang)
             charts.append(to_chart(fig, alt=heading))
         columns = (

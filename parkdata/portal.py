@@ -31,6 +31,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .files import write_atomic
 from .progress import STATUS_ZH, STATUSES
+from .style import STATUS_COLOURS
 
 __all__ = ["PortalEntry", "check_href", "render_index", "write_index"]
 
@@ -287,6 +288,7 @@ def render_index(
         .render(
             t=t,
             lang=lang,
+            status_colours=STATUS_COLOURS,
             as_of=as_of,
             generated=generated,
             overview_href=overview_href,

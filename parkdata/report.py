@@ -28,8 +28,8 @@ import pandas as pd
 from . import __version__
 from .anticipate import MODEL_ZH
 from .charts import Chart
-from .lang import STATUS_ORDER, qualifier_name, status_name, text
-from .narrative import period_label, status_counts, summary_sentences
+from .lang import STATUS_ORDER, level_name, qualifier_name, status_name, text
+from .narrative import format_value, period_label, status_counts, summary_sentences
 from .panel import Panel
 from .report_charts import (
     efficiency_charts,
@@ -42,12 +42,6 @@ from .reportdata import ReportData, check_settings, report_data
 from .style import PROGRESS_COLOURS, STATUS_COLOURS
 from .units import format_number
 
-LEVEL_ZH = {
-    "national": "国家级",
-    "provincial": "省级",
-    "municipal": "市级",
-    "county": "县级",
-}
 METHODS = (
     "状态判定：UN Statistics Division《SDG Progress Chart technical note》(2023) 的进度比率；"
     "到期目标以目标年数据判定。",
@@ -133,7 +127,7 @@ class ParkReport:
         place = " ".join(str(park.get(k) or "") for k in ("province", "city", "county")).strip()
         level = str(park.get("level") or "")
         facts = [
-            (text("level", lang), level if lang == "en" else LEVEL_ZH.get(level, level)),
+            (text("level", lang), level_name(level, lang)),
             (text("kind", lang), str(park.get("kind") or "")),
             (text("location", lang), place),
             (text("as_of", lang), self.as_of),
@@ -189,7 +183,7 @@ class ParkReport:
             if r["projected_value"] == r["projected_value"]:
                 lo, hi = r[f"projected_lo{level}"], r[f"projected_hi{level}"]
                 band = f" [{format_number(lo)}–{format_number(hi)}]" if lo == lo else ""
-                projected = f"{format_number(r['projected_value'])}{unit}{band}"
+                projected = f"{format_value(r['projected_value'], unit)}{band}"
             realism = ""
             if r["realism_base_rate"] == r["realism_base_rate"]:
                 realism = f"{_pct(100 * r['realism_base_rate'])} (n={int(r['realism_series'])})"
@@ -206,7 +200,9 @@ class ParkReport:
                     "achieved": _pct(r["achieved_cagr"], 1),
                     "projected": projected,
                     "p_meet": _pct(100 * r["p_meet"]),
-                    "p_colour": PROGRESS_COLOURS.get(str(r["progress_colour"]), "transparent"),
+                    "p_colour": PROGRESS_COLOURS.get(str(r["progress_colour"]), "transparent")
+                    if r["p_meet"] == r["p_meet"]
+                    else "transparent",
                     "realism": realism,
                     "status": status_name(str(r["status"]), lang),
                     "colour": STATUS_COLOURS.get(str(r["status"]), "#999"),

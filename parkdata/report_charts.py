@@ -23,6 +23,7 @@ from .lang import text
 from .reportdata import ReportData
 
 LEVEL_KINDS = ("level", "share", "multiple", "growth_rate")
+MAX_EFFICIENCY = 2
 PER_MU = (
     "tax_per_mu",
     "main_business_revenue_per_mu",
@@ -49,9 +50,47 @@ def _year(period: object) -> float:
 
 
 def _data_caption(history: pd.DataFrame, lang: str) -> str:
-    """'数据：file row N；…' — where every plotted figure comes from."""
-    data = "；".join(dict.fromkeys(history["source"].astype(str))) if len(history) else ""
+    """'数据：file row 3, 7, 9；…' — where every plotted figure comes from, rows grouped by file."""
+    rows: dict[str, list[str]] = {}
+    for source in dict.fromkeys(history["source"].astype(str)):
+        file, _, row = source.rpartition(" row ")
+        rows.setdefault(file or source, []).append(row if file else "")
+    data = "；".join(
+        f"{file} row {', '.join(r for r in found if r)}" if any(found) else file
+        for file, found in rows.items()
+    )
     return f"Figures: {data or 'none'}." if lang == "en" else f"数据：{data or '无'}。"
+
+
+MAX_BARS = 30
+
+
+def rank_window(values: pd.Series, highlight: str, size: int = MAX_BARS) -> pd.Series:
+    """At most ``size`` values: those ranked next to ``highlight`` (or the top ones).
+
+    >>> s = pd.Series(range(100), index=[f"p{i}" for i in range(100)], dtype=float)
+    >>> list(rank_window(s, "p50", 5).index)
+    ['p52', 'p51', 'p50', 'p49', 'p48']
+    """
+    ordered = values.sort_values(ascending=False)
+    if len(ordered) <= size:
+        return ordered
+    if highlight not in ordered.index:
+        return ordered.iloc[:size]
+    at = ordered.index.get_loc(highlight)
+    start = int(min(max(0, at - size // 2), len(ordered) - size))
+    return ordered.iloc[start : start + size]
+
+
+def _window_note(values: pd.Series, shown: pd.Series, highlight: str, lang: str) -> str:
+    """'共N个园区，本园区排第k位；图中为排名相邻的30个' when not every bar is drawn."""
+    rank = int((values > values.get(highlight, float("inf"))).sum()) + 1
+    own = highlight in values.index
+    if lang == "en":
+        note = f"{len(values)} parks" + (f"; this park ranks {rank}" if own else "")
+        return note + (f"; {len(shown)} shown. " if len(shown) < len(values) else ". ")
+    note = f"共{len(values)}个园区" + (f"，本园区排第{rank}位" if own else "")
+    return note + (f"；图中为排名相邻的{len(shown)}个。" if len(shown) < len(values) else "。")
 
 
 def _sources_caption(history: pd.DataFrame, row: pd.Series, lang: str) -> str:
@@ -159,20 +198,23 @@ def count_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") ->
     latest = lv.sort_values("year").drop_duplicates("park_id", keep="last")
     labels = rd.panel.park_labels()
     values = latest.set_index(latest["park_id"].map(labels))["value"]
+    shown = rank_window(values, "")
     tg = rd.panel.targets.set_index("target_id")
     threshold = (
         float(tg.at[row["target_id"], "threshold"]) if row["target_id"] in tg.index else None
     )
     unit = tg.at[row["target_id"], "threshold_unit"] if row["target_id"] in tg.index else None
     fig = plot_peers(
-        values,
+        shown,
+        median=float(values.median()),
         highlight="",
         title=title,
         unit=str(unit or ""),
         threshold=threshold if threshold == threshold else None,
         lang=lang,
     )
-    return to_chart(fig, alt=title, caption=_sources_caption(latest, row, lang))
+    note = _window_note(values, shown, "", lang)
+    return to_chart(fig, alt=title, caption=note + _sources_caption(latest, row, lang))
 
 
 def target_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") -> Chart | None:
@@ -216,7 +258,8 @@ def peer_group(rd: ReportData, park_id: str) -> tuple[list[str], str]:
 
 
 def efficiency_charts(rd: ReportData, park_id: str, lang: str = "zh") -> list[Chart]:
-    """One bar chart per 亩均 indicator the park reports: its latest value among its peers'."""
+    """亩均税收 and the next 亩均 indicator the park reports (at most :data:`MAX_EFFICIENCY`):
+    its latest value among its peers', ranked, at most :data:`MAX_BARS` bars."""
     peers, group = peer_group(rd, park_id)
     peers = list(dict.fromkeys([park_id, *peers]))
     lv = rd.levels[rd.levels["park_id"].isin(peers) & rd.levels["indicator"].isin(PER_MU)]
@@ -225,23 +268,34 @@ def efficiency_charts(rd: ReportData, park_id: str, lang: str = "zh") -> list[Ch
     names = indicator_names(rd, lang)
     units = {ind.code: ind.unit for ind in rd.panel.catalog}
     charts = []
-    for indicator in dict.fromkeys(own["indicator"]):
+    present = [code for code in PER_MU if code in set(own["indicator"])][:MAX_EFFICIENCY]
+    for indicator in present:
         year = own.loc[own["indicator"] == indicator, "year"].max()
         same = lv[(lv["indicator"] == indicator) & (lv["year"] == year)]
         values = same.set_index(same["park_id"].map(labels))["value"]
+        highlight = str(labels.get(park_id, park_id))
+        shown = rank_window(values, highlight)
         title = f"{names.get(indicator, indicator)}（{year}）"
         peers_text = (
             text("peers_group", lang).format(group=group) if group else text("peers_all", lang)
         )
         fig = plot_peers(
-            values,
-            highlight=str(labels.get(park_id, park_id)),
+            shown,
+            median=float(values.median()),
+            highlight=highlight,
             title=title,
             unit=units.get(indicator, ""),
             lang=lang,
         )
         caption = f"{peers_text}. " if lang == "en" else f"{peers_text}。"
-        charts.append(to_chart(fig, alt=title, caption=caption + _data_caption(same, lang)))
+        caption += _window_note(values, shown, highlight, lang)
+        caption += _data_caption(same[same["park_id"] == park_id], lang)
+        caption += (
+            " Other parks' figures are traced in their own reports."
+            if lang == "en"
+            else "其他园区数值的来源见各自的报告。"
+        )
+        charts.append(to_chart(fig, alt=title, caption=caption))
     return charts
 
 
