@@ -30,6 +30,7 @@ from .anticipate import PROJECTION_COLUMNS, projection_columns
 from .checks import LEVEL_TARGET_KINDS
 from .growth import cagr, period_time, project_level
 from .panel import Panel
+from .periods import as_of_label
 from .progress import (
     RULES,
     STATUS_ZH,
@@ -40,7 +41,7 @@ from .progress import (
     unsd_ratio,
 )
 from .realism import base_rates
-from .series import as_of_label, as_of_time, assessment_values
+from .series import as_of_time, assessment_values
 from .units import format_number
 
 ASSESSMENT_COLUMNS = [

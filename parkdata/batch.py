@@ -19,6 +19,7 @@ import concurrent.futures as cf
 import hashlib
 import json
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from typing import Any
 from . import __version__, paths
 from .export import REMOVE_TAG
 from .files import write_atomic
+from .periods import as_of_label
 
 REPORT_NOTEBOOK = "park_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
@@ -78,9 +80,16 @@ def data_fingerprint(data: Path) -> dict[str, Any]:
 
     if is_processed_dir(data):
         return json.loads((data / PROCESSED_MANIFEST).read_text(encoding="utf-8"))
-    from .files import raw_files
+    from .files import raw_files, table_of
 
-    return input_fingerprint(raw_files(data), data)
+    files = raw_files(data)
+    own = input_fingerprint(files, data)
+    if data.resolve() != paths.BUNDLED_RAW_DIR.resolve() and not any(
+        table_of(f) == "parks" for f in files
+    ):  # read on top of the bundled registry and targets: they are inputs too
+        bundled = input_fingerprint(raw_files(paths.BUNDLED_RAW_DIR), paths.BUNDLED_RAW_DIR)
+        own["bundled"] = bundled["inputs"]
+    return own
 
 
 @dataclass(frozen=True)
@@ -112,34 +121,75 @@ class Outcome:
 
 KERNEL_RUNS = 100
 """Reports one warm kernel runs before it is replaced (bounds memory a long batch can grow)."""
-_KERNEL: dict[str, Any] = {}
+PARK_TIMEOUT = 600
+"""Seconds a notebook cell may run before the park is failed (a hung park must not hang a batch)."""
+ENGINE = "parkdata-warm"
+_LOCAL = threading.local()  # one warm kernel per worker thread: parks never share a kernel
 
 
 def _warm_kernel() -> tuple[Any, Any]:
-    """This worker's kernel and client: started once, replaced when dead or after KERNEL_RUNS."""
+    """This thread's kernel and client: started once, replaced when dead or after KERNEL_RUNS."""
     import subprocess
 
     from jupyter_client.manager import KernelManager
 
-    km = _KERNEL.get("km")
-    if km is None or not km.is_alive() or _KERNEL["runs"] >= KERNEL_RUNS:
+    state = getattr(_LOCAL, "kernel", None)
+    if state is None or not state["km"].is_alive() or state["runs"] >= KERNEL_RUNS:
         _shutdown_kernel()
         km = KernelManager(kernel_name="python3")
         km.start_kernel(stderr=subprocess.DEVNULL)  # the kernel's own log lines are not news
         kc = km.client()
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
-        _KERNEL.update(km=km, kc=kc, runs=0)
-    _KERNEL["runs"] += 1
-    return _KERNEL["km"], _KERNEL["kc"]
+        state = _LOCAL.kernel = {"km": km, "kc": kc, "runs": 0}
+    state["runs"] += 1
+    return state["km"], state["kc"]
 
 
 def _shutdown_kernel() -> None:
-    km, kc = _KERNEL.pop("km", None), _KERNEL.pop("kc", None)
-    if kc is not None:
-        kc.stop_channels()
-    if km is not None and km.has_kernel:
-        km.shutdown_kernel(now=True)
+    state = getattr(_LOCAL, "kernel", None)
+    _LOCAL.kernel = None
+    if state is None:
+        return
+    state["kc"].stop_channels()
+    if state["km"].has_kernel:
+        state["km"].shutdown_kernel(now=True)
+
+
+def _register_engine() -> None:
+    """papermill's nbclient engine, but running on the given kernel *and client*.
+
+    nbclient resets ``kc`` in its constructor and would open (and never close) a new client per
+    notebook on a kernel it does not own; this engine hands it the worker's one client.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            kc = kwargs.pop("kc")
+            client = PapermillNotebookClient(
+                nb_man,
+                kernel_name=kernel_name,
+                timeout=kwargs.pop("execution_timeout", None),
+                startup_timeout=kwargs.pop("start_timeout", 60),
+                log=kwargs.pop("log", None) or _papermill_logger(),
+                log_output=kwargs.pop("log_output", False),
+                stdout_file=kwargs.pop("stdout_file", None),
+                stderr_file=kwargs.pop("stderr_file", None),
+                km=kwargs.pop("km"),
+            )
+            client.kc = kc
+            return client.execute()
+
+    papermill_engines.register(ENGINE, WarmKernelEngine)
+
+
+def _papermill_logger() -> Any:
+    from papermill.log import logger
+
+    return logger
 
 
 def _notebook_for(job: Job, reuse: bool) -> Any:
@@ -169,14 +219,16 @@ def run_job(job: Job) -> Outcome:
     kernel: dict[str, Any] = {}
     try:
         if job.reuse_kernel:
+            _register_engine()
             km, kc = _warm_kernel()
-            kernel = {"km": km, "kc": kc}
+            kernel = {"km": km, "kc": kc, "engine_name": ENGINE}
         nb = pm.execute_notebook(
             _notebook_for(job, job.reuse_kernel),
             None,
             parameters=job.parameters,
             progress_bar=False,
             cwd=str(Path(job.notebook).parent),
+            execution_timeout=PARK_TIMEOUT,
             **kernel,
         )
         html = notebook_html(nb, job.title, job.language)
@@ -397,6 +449,12 @@ def run_reports(
     key = _digest(data_fingerprint(data_dir), settings, __version__)
     prepared = _prepared(data_dir, out_dir, settings, key)
     summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
+    if as_of is None and summary.get("as_of") != as_of_label(None):
+        # "as of now" moved on (a month passed): deadlines and statuses may differ; redo all
+        (prepared / PARKS_FILE).unlink()
+        prepared = _prepared(data_dir, out_dir, settings, key)
+        summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
+        force = True
     names = select_parks(summary, parks, group)
     titles = {p["park_id"]: f"{p['name']} · 目标进展报告" for p in summary["parks"]}
     base = {

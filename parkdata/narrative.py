@@ -74,7 +74,10 @@ def outlook_sentence(row: pd.Series, name: str, confidence: float = 0.8, lang: s
     year, unit = str(row["target_period"])[:4], str(row.get("goal_unit") or "")
     level = "80" if confidence < 0.9 else "95"
     lo, hi = row[f"projected_lo{level}"], row[f"projected_hi{level}"]
-    share = row["projected_value"] / row["goal"] if row["goal"] else float("nan")
+    if row.get("comparator") == "<=":  # as the table's 完成度: goal over value when lower is better
+        share = row["goal"] / row["projected_value"] if row["projected_value"] else float("nan")
+    else:
+        share = row["projected_value"] / row["goal"] if row["goal"] else float("nan")
     band = f"{format_number(lo)}–{format_number(hi)}" if lo == lo and hi == hi else ""
     p = row["p_meet"]
     if lang == "en":
@@ -89,17 +92,31 @@ def outlook_sentence(row: pd.Series, name: str, confidence: float = 0.8, lang: s
 
 
 def settled_sentence(row: pd.Series, name: str, lang: str = "zh") -> str:
-    """A target already met, or missed at its deadline."""
-    year, unit = str(row["target_period"])[:4], str(row.get("goal_unit") or "")
-    cur = format_value(row["current_value"], unit if row["kind"] in ("level", "share") else "")
+    """A target already met, or missed at its deadline (with the figure only where it is the
+    quantity the target is about: levels and shares)."""
+    year = _year_text(row["target_period"])
     cur_year = str(row["current_period"])[:4]
-    if row["status"] == "achieved":
+    met = row["status"] == "achieved"
+    if row["kind"] in ("level", "share"):
+        cur = format_value(row["current_value"], str(row.get("goal_unit") or ""))
         if lang == "en":
-            return f"{name} reached {cur} in {cur_year}: the {year} target ({row['target_text']}) is met."
-        return f"{name}{cur_year}年已达{cur}，已完成{year}年目标（{row['target_text']}）。"
+            verb = "reached" if met else "was at"
+            outcome = "is met" if met else "was missed"
+            return f"{name} {verb} {cur} in {cur_year}: the {year} target ({row['target_text']}) {outcome}."
+        if met:
+            return f"{name}{cur_year}年已达{cur}，已完成{year}年目标（{row['target_text']}）。"
+        return f"{name}{year}年目标（{row['target_text']}）到期未完成：{cur_year}年为{cur}。"
     if lang == "en":
-        return f"{name} missed its {year} target ({row['target_text']}): {cur} in {cur_year}."
-    return f"{name}{year}年目标（{row['target_text']}）到期未完成：{cur_year}年为{cur}。"
+        outcome = "is met" if met else "was missed"
+        return f"{name}: the {year} target ({row['target_text']}) {outcome} (see the table)."
+    outcome = "已完成" if met else "到期未完成"
+    return f"{name}{year}年目标（{row['target_text']}）{outcome}（详见下表）。"
+
+
+def _year_text(period: object, lang: str = "zh") -> str:
+    """The target year, or 未写明 when the plan gives none."""
+    text = "" if period is None or period != period else str(period)[:4]
+    return text or ("未写明" if lang == "zh" else "unstated")
 
 
 def pace_sentence(row: pd.Series, name: str, lang: str = "zh") -> str:
@@ -123,6 +140,18 @@ def missing_sentence(names: list[str], lang: str = "zh", limit: int = 6) -> str:
             f"({', '.join(names[:limit])}{more})."
         )
     return f"另有{count}个目标缺少园区口径的数据，暂无法评估（{shown}）。"
+
+
+def undecided_sentence(names: list[str], lang: str = "zh", limit: int = 6) -> str:
+    """Targets with a figure that is not yet enough to judge (one point, no target year …)."""
+    count, unique = len(names), list(dict.fromkeys(names))
+    shown = "、".join(unique[:limit]) + ("等" if len(unique) > limit else "")
+    if lang == "en":
+        return (
+            f"{count} targets have figures but not enough to judge progress "
+            f"({', '.join(unique[:limit])}); the notes say why."
+        )
+    return f"{count}个目标已有数据但尚不足以判断进度（{shown}），原因见数据与方法说明。"
 
 
 def summary_sentences(
@@ -158,7 +187,11 @@ def summary_sentences(
             out.append(outlook_sentence(row, row["_name"], confidence, lang))
         else:
             out.append(pace_sentence(row, row["_name"], lang))
-    missing = name[rows["status"] == "insufficient_data"]
-    if len(missing):
-        out.append(missing_sentence(list(missing), lang))
+    insufficient = rows["status"] == "insufficient_data"
+    no_figure = insufficient & rows["current_value"].isna()
+    if no_figure.any():
+        out.append(missing_sentence(list(name[no_figure]), lang))
+    some = insufficient & rows["current_value"].notna()
+    if some.any():
+        out.append(undecided_sentence(list(name[some]), lang))
     return out

@@ -190,6 +190,12 @@ class Overview:
             ("考评年份：" if self.lang == "zh" else "Year: ") + str(attrs.get("period", "")),
             ("方法：" if self.lang == "zh" else "Method: ")
             + f"{attrs.get('preset', '')} {attrs.get('method', '')}".strip(),
+            (
+                f"参与排名{len(ranked)}个园区（名次为全部园区中的名次）。"
+                if self.lang == "zh"
+                else f"{len(ranked)} parks ranked (ranks among all parks)."
+            ),
+            *[str(n) for n in (attrs.get("notes") or [])],
         ]
         charts = []
         if len(ranked) > 1:
@@ -278,11 +284,16 @@ class Overview:
             }
         )
         fig = plot_growth_gap(pts, title=heading, lang=self.lang)
-        above = int((pts["achieved_cagr"] >= pts["required_cagr"]).sum())
+        lower_better = r["comparator"] == "<="
+        fast_enough = (pts["achieved_cagr"] >= pts["required_cagr"]) & ~lower_better
+        fast_enough |= (pts["achieved_cagr"] <= pts["required_cagr"]) & lower_better
+        above = int(fast_enough.sum())
         note = (
-            f"{len(pts)}个目标中，{above}个的实际增速不低于所需增速（对角线以上）。"
+            f"{len(pts)}个目标中，{above}个的实际增速达到所需（越高越好的指标在对角线以上，"
+            "越低越好的在对角线以下）。"
             if self.lang == "zh"
-            else f"{above} of {len(pts)} targets grow at least as fast as required (above the line)."
+            else f"{above} of {len(pts)} targets change as fast as required (above the line; "
+            "below it for lower-is-better targets)."
         )
         return self._plain(heading, [], [], charts=[to_chart(fig, alt=heading)], notes=[note])
 

@@ -10,6 +10,7 @@ titles (:func:`find_period`, the first period inside a longer text). Chinese for
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -160,3 +161,12 @@ def find_period(text: object) -> Period | None:
         return None
     # the earliest position wins; at one position the most specific form (lowest rank)
     return min(found, key=lambda f: (f[0], f[1]))[2]
+
+
+def as_of_label(as_of: str | None, today: dt.date | None = None) -> str:
+    """The as-of period shown to users (today's last completed month when not given)."""
+    if as_of is not None:
+        return str(as_of)
+    today = today or dt.date.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"

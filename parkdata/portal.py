@@ -53,7 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "html_lang": "zh-CN",
         "title": "园区目标进展报告",
         "subtitle": "Park target progress reports",
-        "as_of": "数据截至",
+        "as_of": "评估截至",
         "generated": "生成时间",
         "data": "数据",
         "overview": "总览",

@@ -29,7 +29,13 @@ from . import __version__
 from .anticipate import MODEL_ZH
 from .charts import Chart
 from .lang import STATUS_ORDER, level_name, qualifier_name, status_name, text
-from .narrative import format_value, period_label, status_counts, summary_sentences
+from .narrative import (
+    _year_text,
+    format_value,
+    period_label,
+    status_counts,
+    summary_sentences,
+)
 from .panel import Panel
 from .report_charts import (
     efficiency_charts,
@@ -131,6 +137,7 @@ class ParkReport:
             (text("kind", lang), str(park.get("kind") or "")),
             (text("location", lang), place),
             (text("as_of", lang), self.as_of),
+            (text("latest_data", lang), self._latest_figure()),
             (text("sources", lang), str(park.get("source") or "")),
         ]
         plans = list(dict.fromkeys(self.rows["source"].dropna().astype(str)))
@@ -147,6 +154,12 @@ class ParkReport:
             fictional_banner=text("fictional_banner", lang),
         )
         return Section(html)
+
+    def _latest_figure(self) -> str:
+        """The period of the park's latest figure (what 'data as of' means to a reader)."""
+        obs = self.rd.panel.observations
+        periods = obs.loc[obs["park_id"] == self.park_id, "period"].astype(str)
+        return max(periods, default="—")
 
     def summary(self) -> Section:
         """结论摘要: counts by status and the generated narrative."""
@@ -193,7 +206,7 @@ class ParkReport:
                     "indicator": r["indicator"],
                     "name": self.names.get(r["indicator"], r["indicator"]),
                     "target": str(r.get("target_text") or ""),
-                    "year": str(r["target_period"] or ""),
+                    "year": _year_text(r["target_period"], lang),
                     "latest": latest,
                     "pct": _pct(r["pct_of_target"]),
                     "required": _pct(r["required_cagr"], 1),
@@ -244,8 +257,8 @@ class ParkReport:
 
     def _titled(self, r: pd.Series) -> str:
         name = self.names.get(r["indicator"], r["indicator"])
-        year = str(r["target_period"])[:4]
-        suffix = "年" if self.lang == "zh" else ""
+        year = _year_text(r["target_period"], self.lang)
+        suffix = "年" if self.lang == "zh" and year[:1].isdigit() else ""
         return f"{name}：{r['target_text']}（{year}{suffix}）"
 
     def target_charts(self) -> Section:
@@ -323,7 +336,7 @@ class ParkReport:
         missing = [
             {
                 "name": self.names.get(r["indicator"], r["indicator"]),
-                "target": f"{r['target_text']}，{r['target_period']}",
+                "target": f"{r['target_text']}，{_year_text(r['target_period'], lang)}",
                 "reason": "；".join(
                     str(x) for x in (r.get("reason"), r.get("projection_note")) if x == x and x
                 ),
@@ -331,7 +344,7 @@ class ParkReport:
             for _, r in self.rows[self.rows["status"] == "insufficient_data"].iterrows()
         ]
         generated = (
-            f"parkdata {__version__} · 生成于 {dt.date.today().isoformat()} · 数据截至 {self.as_of}"
+            f"parkdata {__version__} · 生成于 {dt.date.today().isoformat()} · 评估截至 {self.as_of}"
         )
         html = _section(
             "notes",

@@ -118,9 +118,9 @@ def prepare(
     """
     from .assess import assess
     from .evaluation import evaluate
+    from .periods import as_of_label
     from .project import project, year_end_levels
     from .schedule import stage_targets, time_progress
-    from .series import as_of_label
 
     check_settings(as_of, horizon, confidence, "zh")
     panel = data if isinstance(data, Panel) else load(data, bundled=_needs_bundled(data))

@@ -45,15 +45,6 @@ def as_of_time(as_of: str | None, today: dt.date | None = None) -> float:
     return period.sort_key
 
 
-def as_of_label(as_of: str | None, today: dt.date | None = None) -> str:
-    """The as-of period shown to users (today's last completed month when not given)."""
-    if as_of is not None:
-        return str(as_of)
-    today = today or dt.date.today()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year}-{month:02d}"
-
-
 def source_ref(frame: pd.DataFrame) -> pd.Series:
     """'file row N' for observation rows (the trace every reported number carries)."""
     row = frame["origin_row"].astype("Int64").astype(str)

@@ -68,7 +68,8 @@ def test_park_report_shows_table_charts_and_narrative(tmp_path: Path, panel: pkd
     assert "达标概率约" in summary
     # the header, and every figure's source in the notes
     header = next(c for c in cells if "pd-header" in c)
-    assert "东湖高新区" in header and "数据截至" in header and "2022年" in header
+    assert "东湖高新区" in header and "评估截至" in header and "2022年" in header
+    assert "最新数据" in header
     assert "observations_public_figures.csv" in page and "各数据序列的来源" in page
 
 
@@ -78,7 +79,7 @@ def test_sparse_park_gets_an_honest_report(tmp_path: Path, panel: pkd.Panel) -> 
     page = "".join(_html(nb))
     a = pkd.assess(panel)
     a = a[a["park_id"] == park]
-    missing = int((a["status"] == "insufficient_data").sum())
+    missing = int(((a["status"] == "insufficient_data") & a["current_value"].isna()).sum())
     assert page.count('<tr class="pd-row"') == len(a)
     assert f"另有{missing}个目标缺少园区口径的数据" in page
     assert page.count('<figure class="pd-chart"') >= _chartable(panel, park)

@@ -3,6 +3,7 @@ Dask, and the real index and report pages in headless Chromium."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -97,6 +98,41 @@ def test_unchanged_rerun_does_no_work_and_retries_the_failure(
     again = run_reports(data, parks=["demo_0001"], out=batch, notebooks=notebooks, progress=False)
     assert again.ran == [] and not again.failed
     assert (batch / "index.html").stat().st_mtime_ns == index_before  # same text, not rewritten
+
+
+def test_a_new_month_redoes_an_as_of_now_batch(
+    batch: Path, data: Path, notebooks: Path, tmp_path: Path
+) -> None:
+    out = Path(shutil.copytree(batch, tmp_path / "out"))
+    parks_file = next((out / ".cache" / "prepared").glob("*/parks.json"))
+    summary = json.loads(parks_file.read_text(encoding="utf-8"))
+    summary["as_of"] = "1999-01"  # prepared when "now" was another month
+    parks_file.write_text(json.dumps(summary), encoding="utf-8")
+    result = run_reports(data, parks=["demo_0001"], out=out, notebooks=notebooks, progress=False)
+    assert sorted(o.name for o in result.ran) == ["__overview__", "demo_0001"]
+
+
+def test_warm_kernel_keeps_one_client(batch: Path) -> None:
+    """Park after park on one warm kernel opens no new sockets or threads (no client leak)."""
+    import threading
+
+    from parkdata.batch import Job, _shutdown_kernel, run_job
+
+    prepared = next((batch / ".cache" / "prepared").glob("*/report_settings.json")).parent
+    params = {"data": str(prepared), "as_of": None, "horizon": 3, "confidence": 0.8}
+    job = partial(Job, notebook=str(paths.NOTEBOOKS_DIR / "park_report.ipynb"), title="t")
+    counts = []
+    try:
+        for park in ("demo_0001", "demo_0002", "demo_0001"):
+            parameters = {"park_id": park, **params, "language": "zh"}
+            outcome = run_job(
+                job(name=park, parameters=parameters, language="zh", output="x", key="k")
+            )
+            assert outcome.ok, outcome.error
+            counts.append((len(os.listdir("/proc/self/fd")), threading.active_count()))
+    finally:
+        _shutdown_kernel()
+    assert counts[1] == counts[2]
 
 
 def test_safe_names() -> None:
