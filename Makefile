@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 VENV = .venv
 
-.PHONY: help venv install install-dev run ingest summary test lint format typecheck notebooks-check strip-notebooks check bench demo template fixtures clean
+.PHONY: help venv install install-dev run reports lab ingest summary test lint format typecheck notebooks-check strip-notebooks check bench demo template fixtures clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -16,9 +16,16 @@ install: $(VENV)/bin/python  ## install parkdata and its dependencies into .venv
 install-dev: $(VENV)/bin/python  ## install with test and lint tools
 	$(VENV)/bin/pip install -q -e ".[dev]"
 
-run: install  ## the main job: ingest the bundled data and print a summary
+run: install  ## the main job: ingest, assess, and a report per park (outputs/index.html)
 	$(VENV)/bin/parkdata ingest
-	$(VENV)/bin/parkdata summary
+	$(VENV)/bin/parkdata assess --out outputs/assessment.csv
+	$(VENV)/bin/parkdata reports
+
+reports: install  ## one HTML report per park, the overview and outputs/index.html
+	$(VENV)/bin/parkdata reports
+
+lab: install  ## open the notebooks in JupyterLab (notebooks/park_report, overview, explore)
+	$(VENV)/bin/jupyter lab notebooks/
 
 ingest: install  ## data/raw -> data/processed (does nothing if inputs are unchanged)
 	$(VENV)/bin/parkdata ingest

@@ -53,8 +53,10 @@ _RESERVED = {
 def safe_name(park_id: str) -> str:
     """A file name for ``park_id`` that is safe everywhere; changed ids get a hash suffix.
 
-    >>> safe_name("hukou_hitech"), safe_name("<script>alert(1)</script>")
-    ('hukou_hitech', 'script_alert_1_script-1d4b5b6e')
+    >>> safe_name("hukou_hitech")
+    'hukou_hitech'
+    >>> safe_name("<script>alert(1)</script>")  # + the first 8 hex digits of its sha256
+    'script_alert_1_script-5c140d35'
     """
     clean = re.sub(r"[^A-Za-z0-9_-]+", "_", park_id).strip("_-.")[:80]
     if clean == park_id and clean.lower() not in _RESERVED:
@@ -297,7 +299,9 @@ class BatchResult:
         """One line for the terminal."""
         n, ran, failed = len(self.outcomes), len(self.ran), len(self.failed)
         cached = n - ran
-        text = f"{n} 份报告：新生成 {ran - failed}，缓存 {cached}，失败 {failed}"
+        parks = sum(o.name != "__overview__" for o in self.outcomes)
+        scope = f"{parks} 个园区报告" + (" + 总览" if parks < n else "")
+        text = f"{scope}：新生成 {ran - failed}，缓存 {cached}，失败 {failed}"
         return f"{text}（{self.seconds:.1f} s）；打开 {self.index}"
 
 
@@ -323,7 +327,7 @@ def _write(path: Path, text: str) -> None:
 
 def park_summaries(rd: Any) -> dict[str, Any]:
     """Everything the index needs, so a cached rerun never loads the data."""
-    from .lang import level_name
+    from .lang import kind_name, level_name
 
     a = rd.assessment
     labels = rd.panel.park_labels()
@@ -339,7 +343,7 @@ def park_summaries(rd: Any) -> dict[str, Any]:
             {
                 "park_id": park_id,
                 "name": str(labels.get(park_id, park_id)),
-                "kind": str(park.get("kind") or ""),
+                "kind": kind_name(str(park.get("kind") or "")),
                 "level": level_name(str(park.get("level") or "")),
                 "province": str(park.get("province") or ""),
                 "fictional": bool(park.get("fictional")),

@@ -10,6 +10,7 @@ projection models side by side, any as-of date; ipywidgets pick the park, indica
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,14 +100,15 @@ class Explorer:
     def widget(self, park_id: str | None = None, indicator: str | None = None) -> Any:
         """Dropdowns for park and indicator, a text box for as_of; the comparison redraws."""
         import ipywidgets as w
-        from IPython.display import display
 
         series = self.series()
         parks = list(dict.fromkeys(series["park_id"]))
         park = w.Dropdown(options=parks, value=park_id or parks[0], description="园区")
         ind = w.Dropdown(description="指标")
         as_of = w.Text(value="", description="as_of", placeholder="如 2021")
-        out = w.Output()
+        # an HTML widget, not an Output widget: captured output can hang headless runs
+        # (jupyter/nbclient#312), and the comparison is HTML anyway
+        view = w.HTML()
 
         def indicators(*_: Any) -> None:
             codes = series.loc[series["park_id"] == park.value, "indicator"].tolist()
@@ -115,16 +117,16 @@ class Explorer:
                 ind.value = indicator
 
         def redraw(*_: Any) -> None:
-            out.clear_output(wait=True)
-            with out:
-                try:
-                    display(self.compare(park.value, ind.value, as_of.value.strip() or None))
-                except ValueError as exc:
-                    print(exc)
+            try:
+                view.value = self.compare(
+                    park.value, ind.value, as_of.value.strip() or None
+                )._repr_html_()
+            except ValueError as exc:
+                view.value = html.escape(str(exc))
 
         indicators()
         park.observe(indicators, names="value")
         for control in (park, ind, as_of):
             control.observe(redraw, names="value")
         redraw()
-        return w.VBox([w.HBox([park, ind, as_of]), out])
+        return w.VBox([w.HBox([park, ind, as_of]), view])

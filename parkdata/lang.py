@@ -22,6 +22,14 @@ STATUS_ORDER = tuple(STATUS_ZH)
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 
 
+KIND_ZH = {"group": "园区组（汇总）", "region": "行政区（背景）"}
+
+
+def kind_name(kind: str, lang: str = "zh") -> str:
+    """Park kinds are Chinese already (高新区, 经开区 …) except the group and region rows."""
+    return kind if lang == "en" else KIND_ZH.get(kind, kind)
+
+
 def level_name(level: str, lang: str = "zh") -> str:
     """国家级 for 'national' (English keeps the code)."""
     return level if lang == "en" else LEVEL_ZH.get(level, level)

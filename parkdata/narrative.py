@@ -10,7 +10,7 @@ met), and targets without data are named together at the end.
 ...            projected_lo80=28.1, projected_hi80=35.6, projected_lo95=26.0, projected_hi95=38.5,
 ...            p_meet=0.8995, current_value=26.0, current_period="2023", kind="level")
 >>> outlook_sentence(pd.Series(row), "亩均税收", confidence=0.8)
-'按当前趋势，预计2025年亩均税收约31.73万元/亩（80%区间28.1–35.6），为目标（≥30万元/亩）的106%，达标概率约90%。'
+'按当前趋势，预计2025年亩均税收约31.73万元/亩（80%区间28.1–35.6万元/亩），为目标（≥30万元/亩）的106%，达标概率约90%。'
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def outlook_sentence(row: pd.Series, name: str, confidence: float = 0.8, lang: s
         share = row["goal"] / row["projected_value"] if row["projected_value"] else float("nan")
     else:
         share = row["projected_value"] / row["goal"] if row["goal"] else float("nan")
-    band = f"{format_number(lo)}–{format_number(hi)}" if lo == lo and hi == hi else ""
+    band = f"{format_value(lo, unit)}–{format_value(hi, unit)}" if lo == lo and hi == hi else ""
+    band = band.replace(unit + "–", "–") if unit else band  # the unit once, after the range
     p = row["p_meet"]
     if lang == "en":
         out = f"On current trends, {name} is projected at about {format_value(row['projected_value'], unit)}"

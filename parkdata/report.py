@@ -28,7 +28,7 @@ import pandas as pd
 from . import __version__
 from .anticipate import MODEL_ZH
 from .charts import Chart
-from .lang import STATUS_ORDER, level_name, qualifier_name, status_name, text
+from .lang import STATUS_ORDER, kind_name, level_name, qualifier_name, status_name, text
 from .narrative import (
     _year_text,
     format_value,
@@ -134,7 +134,7 @@ class ParkReport:
         level = str(park.get("level") or "")
         facts = [
             (text("level", lang), level_name(level, lang)),
-            (text("kind", lang), str(park.get("kind") or "")),
+            (text("kind", lang), kind_name(str(park.get("kind") or ""), lang)),
             (text("location", lang), place),
             (text("as_of", lang), self.as_of),
             (text("latest_data", lang), self._latest_figure()),
