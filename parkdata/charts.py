@@ -38,8 +38,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from .errors import ParkDataError
-from .progress import STATUS_ZH, STATUSES
-from .style import PALETTE, STATUS_COLOURS, STATUS_EN, house_rc, new_figure
+from .progress import STATUS_EN, STATUS_ZH, STATUSES
+from .style import PALETTE, STATUS_COLOURS, house_rc, new_figure
 from .units import format_number
 
 __all__ = [

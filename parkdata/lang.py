@@ -8,16 +8,8 @@
 
 from __future__ import annotations
 
-from .progress import STATUS_ZH
+from .progress import STATUS_EN, STATUS_ZH
 
-STATUS_EN = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "needs_acceleration": "needs acceleration",
-    "off_track": "off track",
-    "not_achieved": "not achieved",
-    "insufficient_data": "insufficient data",
-}
 STATUS_ORDER = tuple(STATUS_ZH)
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 

@@ -30,6 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .files import write_atomic
+from .progress import STATUS_EN as STATUS_EN_LOWER
 from .progress import STATUS_ZH, STATUSES
 from .style import STATUS_COLOURS
 
@@ -37,14 +38,7 @@ __all__ = ["PortalEntry", "check_href", "render_index", "write_index"]
 
 TEMPLATE = "index.html.j2"
 
-STATUS_EN = {
-    "achieved": "Achieved",
-    "on_track": "On track",
-    "needs_acceleration": "Needs acceleration",
-    "off_track": "Off track",
-    "not_achieved": "Not achieved",
-    "insufficient_data": "Insufficient data",
-}
+STATUS_EN = {code: name.capitalize() for code, name in STATUS_EN_LOWER.items()}  # headers
 # statuses offered in the "has …" filter, worst first
 FILTER_STATUSES = ("not_achieved", "off_track", "needs_acceleration")
 

@@ -40,6 +40,14 @@ STATUS_ZH = {
     "not_achieved": "到期未完成",
     "insufficient_data": "数据不足",
 }
+STATUS_EN = {
+    "achieved": "achieved",
+    "on_track": "on track",
+    "needs_acceleration": "needs acceleration",
+    "off_track": "off track",
+    "not_achieved": "not achieved",
+    "insufficient_data": "insufficient data",
+}
 RULES = {
     "unsd": (
         "UNSD 进度图 (UN Statistics Division, SDG Progress Chart technical note 2023): "

@@ -29,14 +29,6 @@ STATUS_COLOURS: dict[str, str] = {
     "not_achieved": "#8C1C2B",  # dark red
     "insufficient_data": "#BDBDBD",  # grey
 }
-STATUS_EN: dict[str, str] = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "needs_acceleration": "needs acceleration",
-    "off_track": "off track",
-    "not_achieved": "not achieved",
-    "insufficient_data": "insufficient data",
-}
 PROGRESS_COLOURS: dict[str, str] = {
     "green": "#009E73",
     "yellow": "#E8B10E",

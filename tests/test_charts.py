@@ -21,8 +21,8 @@ from matplotlib.text import Text
 from parkdata import charts
 from parkdata.errors import ParkDataError
 from parkdata.fonts import CJK_FAMILY, cjk_font_path, register_cjk_font
-from parkdata.progress import STATUS_ZH, STATUSES
-from parkdata.style import STATUS_COLOURS, STATUS_EN, house_rc, new_figure, use_house_style
+from parkdata.progress import STATUS_EN, STATUS_ZH, STATUSES
+from parkdata.style import STATUS_COLOURS, house_rc, new_figure, use_house_style
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PARKS = ["苏州工业园区", "昆山经济技术开发区", "吴江经济技术开发区", "常熟高新区", "张家港保税区"]
