@@ -470,7 +470,8 @@ def run_reports(
     }
     todo = plan_jobs(names, titles, nb_dir / REPORT_NOTEBOOK, base, key, reuse_kernels)
     if overview:
-        todo.append(_overview_job(nb_dir, base, group, names, key, reuse_kernels))
+        # first: the longest job, so it never runs alone at the end while other workers idle
+        todo.insert(0, _overview_job(nb_dir, base, group, names, key, reuse_kernels))
     manifest_path = out_dir / CACHE_DIR / MANIFEST
     manifest = _load_manifest(manifest_path)
     outcomes: list[Outcome] = []
