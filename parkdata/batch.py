@@ -24,13 +24,12 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from . import __version__, paths
 from .export import REMOVE_TAG
-from .files import write_atomic
+from .files import write_text_atomic
 from .periods import as_of_label
 
 REPORT_NOTEBOOK = "park_report.ipynb"
@@ -166,6 +165,7 @@ def _register_engine() -> None:
     """
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger as papermill_logger
 
     class WarmKernelEngine(NBClientEngine):
         @classmethod
@@ -176,7 +176,7 @@ def _register_engine() -> None:
                 kernel_name=kernel_name,
                 timeout=kwargs.pop("execution_timeout", None),
                 startup_timeout=kwargs.pop("start_timeout", 60),
-                log=kwargs.pop("log", None) or _papermill_logger(),
+                log=kwargs.pop("log", None) or papermill_logger,
                 log_output=kwargs.pop("log_output", False),
                 stdout_file=kwargs.pop("stdout_file", None),
                 stderr_file=kwargs.pop("stderr_file", None),
@@ -186,12 +186,6 @@ def _register_engine() -> None:
             return client.execute()
 
     papermill_engines.register(ENGINE, WarmKernelEngine)
-
-
-def _papermill_logger() -> Any:
-    from papermill.log import logger
-
-    return logger
 
 
 def _notebook_for(job: Job, reuse: bool) -> Any:
@@ -317,12 +311,8 @@ def _prepared(data: Path, out: Path, settings: dict[str, Any], key: str) -> Path
     rd.save(folder)
     parks = park_summaries(rd)
     text = json.dumps(parks, ensure_ascii=False)
-    write_atomic(folder / PARKS_FILE, partial(_write, text=text))
+    write_text_atomic(folder / PARKS_FILE, text)
     return folder
-
-
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
 
 
 def park_summaries(rd: Any) -> dict[str, Any]:
@@ -540,7 +530,7 @@ def _execute(
             except Exception as exc:
                 outcome = Outcome(job.name, False, job.output, f"{type(exc).__name__}: {exc}")
             if outcome.ok and outcome.html is not None:
-                write_atomic(out_dir / job.output, partial(_write, text=outcome.html))
+                write_text_atomic(out_dir / job.output, outcome.html)
                 manifest[job.name] = {"key": job.key, "output": job.output}
             else:
                 manifest.pop(job.name, None)
@@ -557,7 +547,7 @@ def _execute(
 
 def _save_manifest(path: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, ensure_ascii=False, sort_keys=True)
-    write_atomic(path, partial(_write, text=text))
+    write_text_atomic(path, text)
 
 
 def _write_index(
@@ -602,7 +592,7 @@ def _write_index(
     except OSError:
         unchanged = False
     if not unchanged:
-        write_atomic(index, partial(_write, text=html))
+        write_text_atomic(index, html)
     return index
 
 

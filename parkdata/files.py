@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 TABLES = ("parks", "memberships", "targets", "observations", "catalog")
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls")
@@ -75,3 +76,13 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
     """Write ``target`` through ``write(tmp_path)`` so readers never see a half-written file."""
     with atomic_path(target) as tmp:
         write(tmp)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write UTF-8 text (LF newlines) to ``target`` atomically."""
+    write_atomic(target, lambda p: p.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def write_parquet_atomic(target: Path, frame: Any) -> None:
+    """Write a DataFrame to ``target`` as Parquet (no index) atomically."""
+    write_atomic(target, lambda p: frame.to_parquet(p, index=False))

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import partial
 from importlib import metadata, resources
 from pathlib import Path
 
 import pandas as pd
 
-from .files import file_hash, raw_files, write_atomic
+from .files import file_hash, raw_files, write_atomic, write_parquet_atomic, write_text_atomic
 from .panel import Panel, build_panel
 
 MANIFEST = "manifest.json"
@@ -119,19 +118,12 @@ def write_processed(panel: Panel, out_dir: Path, fingerprint: dict[str, object])
         "files": panel.files,
     }
     for name, frame in tables.items():
-        write_atomic(out_dir / f"{name}.parquet", partial(_to_parquet, frame))
+        write_parquet_atomic(out_dir / f"{name}.parquet", frame)
     write_atomic(
         out_dir / "issues.csv", lambda p: panel.issues.to_csv(p, index=False, encoding="utf-8-sig")
     )
     summary = {**fingerprint, "rows": {k: len(v) for k, v in tables.items()}}
-    write_atomic(
-        out_dir / MANIFEST,
-        lambda p: p.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"),
-    )
-
-
-def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
+    write_text_atomic(out_dir / MANIFEST, json.dumps(summary, ensure_ascii=False, indent=1))
 
 
 def read_processed(out_dir: Path) -> Panel:

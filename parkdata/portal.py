@@ -29,7 +29,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .files import write_atomic
+from .files import write_text_atomic
 from .progress import STATUS_EN as STATUS_EN_LOWER
 from .progress import STATUS_ZH, STATUSES
 from .style import STATUS_COLOURS
@@ -322,5 +322,5 @@ def write_index(
         lang=lang,
     )
     target = Path(path)
-    write_atomic(target, lambda p: p.write_text(html, encoding="utf-8", newline="\n"))
+    write_text_atomic(target, html)
     return target

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .files import write_atomic
+from .files import write_parquet_atomic, write_text_atomic
 from .panel import Panel, load
 
 SETTINGS_FILE = "report_settings.json"
@@ -51,29 +51,20 @@ class ReportData:
         from .ingest import write_processed
 
         folder = Path(folder)
-        write_processed(self.panel, folder / "panel", self.settings.get("fingerprint", {}))
+        write_processed(self.panel, folder / "panel", {})  # the batch keys the whole folder
         for name in FRAMES:
-            frame = _parquet_safe(getattr(self, name))
-            write_atomic(folder / f"{name}.parquet", partial(_to_parquet, frame))
-        if "attrs" in self.evaluation.attrs or self.evaluation.attrs:
+            write_parquet_atomic(folder / f"{name}.parquet", _parquet_safe(getattr(self, name)))
+        if self.evaluation.attrs:
             attrs = json.dumps(self.evaluation.attrs, ensure_ascii=False, default=str)
-            write_atomic(folder / "evaluation_attrs.json", partial(_write_text, text=attrs))
+            write_text_atomic(folder / "evaluation_attrs.json", attrs)
         text = json.dumps(self.settings, ensure_ascii=False, indent=1, default=str)
-        write_atomic(folder / SETTINGS_FILE, partial(_write_text, text=text))
+        write_text_atomic(folder / SETTINGS_FILE, text)
         return folder
 
     def park_ids(self) -> list[str]:
         """Parks worth a report: those with a target or a figure, in the registry's order."""
         has = set(self.panel.targets["park_id"]) | set(self.panel.observations["park_id"])
         return [p for p in self.panel.parks["park_id"] if p in has]
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
-def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
 
 
 def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
