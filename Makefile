@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 VENV = .venv
 
-.PHONY: help venv install install-dev run reports lab ingest summary test lint format typecheck notebooks-check strip-notebooks check bench demo template fixtures clean
+.PHONY: help venv install install-dev run reports lab ingest summary test lint imports format typecheck notebooks-check strip-notebooks check compare bench demo template fixtures clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ lint: install-dev  ## ruff lint and format check
 	$(VENV)/bin/ruff check parkdata tests benchmarks tools
 	$(VENV)/bin/ruff format --check parkdata tests benchmarks tools
 
+imports: install-dev  ## check that the stages import one way (import-linter)
+	$(VENV)/bin/lint-imports
+
 format: install-dev  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format parkdata tests benchmarks tools
 	$(VENV)/bin/ruff check --fix parkdata tests benchmarks tools
@@ -53,7 +56,10 @@ notebooks-check: install  ## fail if a committed notebook carries outputs
 strip-notebooks: install  ## clear notebook outputs in place (cell tags are kept)
 	$(PY) tools/check_notebooks.py --strip
 
-check: lint typecheck notebooks-check test  ## everything CI runs
+check: lint typecheck imports notebooks-check test  ## everything CI runs
+
+compare: install  ## compare the assessment of the bundled data with REV (make compare REV=HEAD~1)
+	$(PY) tools/compare_assessment.py $(REV)
 
 bench: install  ## benchmarks (ingest of 2,000,000 demo rows vs pandas.read_csv)
 	$(PY) benchmarks/run.py

@@ -3,10 +3,10 @@
 Run: ``python benchmarks/bench_assess.py`` or ``python benchmarks/run.py assess``. The data is the
 fictional demo universe (示例园区-NNNN, nine targets per park and a 千亿园区 count for the group of
 national-level parks), written once to ``benchmarks/_work/`` and reused while the park count, seed
-and generator (``parkdata/demo.py``) are unchanged. Loading is timed on its own.
+and generator (``parkdata/inputs/demo.py``) are unchanged. Loading is timed on its own.
 
 What is compared, in the same run on the same panel and ``as_of``:
-- vectorised: ``parkdata.assess.assess(panel, as_of=...)`` — every target at once (current value,
+- vectorised: ``parkdata.assessment.target_status.assess(panel, as_of=...)`` — every target at once (current value,
   goal, observed CAGR, UNSD and StatCan ratios, status and reason);
 - naive: a per-target Python loop — for each target, filter the observation table for its park and
   indicator (and a derived indicator's inputs), then compute the goal, the CAGR and the UNSD ratio
@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parkdata.catalog import Catalog, evaluate_formula, formula_inputs
-from parkdata.demo import write_demo
-from parkdata.units import conversion_factor
+from parkdata.contract.formulas import evaluate_formula, formula_inputs
+from parkdata.contract.indicator_catalog import Catalog
+from parkdata.contract.units import conversion_factor
+from parkdata.inputs.demo import write_demo
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
@@ -44,7 +45,7 @@ _FLOW_KINDS = ("cumulative", "annual_increment")
 
 def make_data(n_parks: int, seed: int) -> tuple[Path, float, bool]:
     """The demo universe's folder (written unless cached), seconds spent, and whether reused."""
-    generator = (HERE.parent / "parkdata" / "demo.py").read_bytes()
+    generator = (HERE.parent / "parkdata" / "inputs" / "demo.py").read_bytes()
     key = hashlib.sha256(generator).hexdigest()[:10]
     folder = WORK / f"assess_{n_parks}parks_seed{seed}_{key}"
     names = ("parks_demo.csv", "memberships_demo.csv", "targets_demo.csv")
@@ -156,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import parkdata as pkd
-    from parkdata.assess import assess
+    from parkdata.assessment.target_status import assess
 
     folder, made, reused = make_data(args.parks, args.seed)
     print(

@@ -63,7 +63,7 @@ print({"seconds": 0.0, "rows": 0, "peak_mb": peak_mb()})
 
 def make_data(rows: int) -> tuple[Path, Path]:
     """Write the demo parks and exactly ``rows`` observation rows as CSV (cached)."""
-    from parkdata.demo import demo_observations, demo_parks
+    from parkdata.inputs.demo import demo_observations, demo_parks
 
     WORK.mkdir(exist_ok=True)
     obs_path, parks_path = WORK / f"observations_{rows}.csv", WORK / f"parks_{rows}.csv"

@@ -1,4 +1,4 @@
-"""Projection benchmark: ``parkdata.trend.forecast`` on 50,000 series at once, on one core.
+"""Projection benchmark: ``parkdata.projection.engine.forecast`` on 50,000 series at once, on one core.
 
 Run: ``python benchmarks/bench_project.py`` or ``python benchmarks/run.py project``. The panel is
 made in memory (a fraction of a second, so nothing is cached in ``benchmarks/_work/``):
@@ -10,13 +10,13 @@ Everything runs on one core: the BLAS/OpenMP thread counts are set to 1 before n
 and the process is pinned to one CPU where ``os.sched_setaffinity`` exists. Each vectorised
 figure is the best of ``--repeat`` runs. What is compared, in the same run on the same panel:
 
-- engine: ``parkdata.trend.forecast(Y, years, [2025, 2026, 2027], model)`` for the default model
+- engine: ``parkdata.projection.engine.forecast(Y, years, [2025, 2026, 2027], model)`` for the default model
   ``loglinear`` and for ``weighted`` (ESCAP recency weights) and ``naive``, each with the point
   path, 80 % and 95 % prediction intervals, plus ``prob_meet`` for 2027 (goal: < 0.25 s for all
   50,000 series);
 - bare numpy: closed-form OLS slope and intercept of ln y on the year (no intervals, no missing
   values, no checks) — the floor a vectorised fit cannot beat by much;
-- statsmodels loop: ``parkdata.models.fit_series(y, years, t_new, "loglinear")`` (``OLS`` and
+- statsmodels loop: ``parkdata.projection.reference.fit_series(y, years, t_new, "loglinear")`` (``OLS`` and
   ``get_prediction``) and ``prob_meet`` one series at a time, on a random sample, extrapolated
   (goal: the engine ≥ 1,000× faster). Its mean and bands must equal the engine's to 1e-9
   (relative) on the sampled series, or the script exits with status 1;
@@ -93,7 +93,7 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def engine(values: np.ndarray, years: np.ndarray, goal: np.ndarray, model: str) -> tuple:
     """Forecast, intervals and P(meet) in 2027 for every series: the vectorised engine."""
-    from parkdata.trend import forecast, prob_meet
+    from parkdata.projection.engine import forecast, prob_meet
 
     fc = forecast(values, years, T_NEW, model)
     p = prob_meet(fc.loc[:, -1], fc.scale[:, -1], fc.df[:, -1], goal, ">=", fc.transform)
@@ -112,8 +112,8 @@ def statsmodels_loop(
     values: np.ndarray, years: np.ndarray, goal: np.ndarray
 ) -> tuple[list, np.ndarray]:
     """One series at a time: ``fit_series`` (statsmodels OLS + get_prediction) and P(meet)."""
-    from parkdata.models import fit_series
-    from parkdata.trend import prob_meet
+    from parkdata.projection.engine import prob_meet
+    from parkdata.projection.reference import fit_series
 
     fits, probs = [], []
     for row, g in zip(values, goal, strict=True):

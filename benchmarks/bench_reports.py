@@ -111,7 +111,8 @@ def prepared_folder(out: Path) -> Path:
 
 def batch_parks(prepared: Path, out: Path) -> list[str]:
     """Park ids in the batch's order whose report the batch wrote (the overview excluded)."""
-    from parkdata.batch import PARKS_FILE, safe_name
+    from parkdata.batch.jobs import safe_name
+    from parkdata.batch.runner import PARKS_FILE
 
     summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
     ids = [p["park_id"] for p in summary["parks"]]

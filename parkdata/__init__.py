@@ -9,98 +9,100 @@ True
 >>> table = pkd.assess(panel, as_of="2022")   # one row per target: gap, growth needed, status
 >>> sorted(table["status"].unique())[:2]
 ['achieved', 'insufficient_data']
+>>> bool(pkd.explain(table)["reason"].notna().all())   # codes → zh (or en) sentences
+True
 >>> paths = pkd.project(panel, to=2025)     # trend paths with 80/95 % bands, every series
 >>> list(paths.columns[:9])
 ['park_id', 'indicator', 'period', 'model', 'mean', 'lo80', 'hi80', 'lo95', 'hi95']
+
+The package is laid out by stage (docs/architecture.md): ``contract`` → ``inputs`` → ``series`` →
+``projection`` → ``assessment`` → ``reporting`` → ``batch`` → ``cli``; each imports only the
+stages before it. The public names below are imported from their stage on first use (PEP 562),
+so ``import parkdata`` and the ``parkdata`` command start fast and do no I/O.
 """
 
-import sys
-import types
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# Public names → the module that defines them. They are imported on first use, so
-# `import parkdata` (and the `parkdata` command) starts fast and does no I/O.
+from parkdata.version import __version__ as __version__
+
+#: Public name → the module that defines it.
 _EXPORTS = {
-    "Catalog": "catalog",
-    "CatalogError": "errors",
-    "FormulaError": "errors",
-    "Indicator": "catalog",
-    "InputError": "errors",
-    "Issue": "errors",
-    "Panel": "panel",
-    "ParkDataError": "errors",
-    "UnitError": "errors",
-    "assess": "assess",
-    "backtest": "backtest",
-    "backtest_cases": "backtest",
-    "build_panel": "panel",
-    "catalog": "catalog",
-    "choose_model": "backtest",
-    "classify_enterprises": "efficiency",
-    "conversion_factor": "units",
-    "default_catalog": "catalog",
-    "evaluate": "evaluation",
-    "evaluate_formula": "catalog",
-    "evaluation_components": "evaluation",
-    "indicators": "derive",
-    "ingest": "ingest",
-    "load": "panel",
-    "parse_number": "values",
-    "parse_numbers": "values",
-    "parse_period": "periods",
-    "project": "project",
-    "read_table": "readers",
-    "sample_enterprises": "efficiency",
-    "stage_targets": "schedule",
-    "time_progress": "schedule",
-    "park_report": "report",
-    "overview": "overview",
-    "prepare": "reportdata",
-    "run_reports": "batch",
+    "Catalog": "parkdata.contract.indicator_catalog",
+    "Indicator": "parkdata.contract.indicator_catalog",
+    "catalog": "parkdata.contract.indicator_catalog",
+    "default_catalog": "parkdata.contract.indicator_catalog",
+    "evaluate_formula": "parkdata.contract.formulas",
+    "Panel": "parkdata.contract.panel",
+    "conversion_factor": "parkdata.contract.units",
+    "parse_period": "parkdata.contract.periods",
+    "parse_number": "parkdata.contract.numbers",
+    "parse_numbers": "parkdata.contract.numbers",
+    "CatalogError": "parkdata.errors",
+    "FormulaError": "parkdata.errors",
+    "InputError": "parkdata.errors",
+    "Issue": "parkdata.errors",
+    "ParkDataError": "parkdata.errors",
+    "UnitError": "parkdata.errors",
+    "build_panel": "parkdata.inputs.loading",
+    "load": "parkdata.inputs.loading",
+    "read_table": "parkdata.inputs.readers",
+    "ingest": "parkdata.inputs.store",
+    "indicators": "parkdata.series.derived",
+    "project": "parkdata.projection.trend_paths",
+    "backtest": "parkdata.projection.backtesting",
+    "backtest_cases": "parkdata.projection.backtesting",
+    "choose_model": "parkdata.projection.backtesting",
+    "assess": "parkdata.assessment.target_status",
+    "stage_targets": "parkdata.assessment.stages",
+    "time_progress": "parkdata.assessment.stages",
+    "evaluate": "parkdata.assessment.evaluation",
+    "evaluation_components": "parkdata.assessment.evaluation",
+    "classify_enterprises": "parkdata.assessment.enterprises",
+    "sample_enterprises": "parkdata.assessment.enterprises",
+    "explain": "parkdata.reporting.explanations",
+    "prepare": "parkdata.reporting.report_data",
+    "park_report": "parkdata.reporting.park_page",
+    "overview": "parkdata.reporting.overview_page",
+    "run_reports": "parkdata.batch.runner",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from .assess import assess
-    from .backtest import backtest, backtest_cases, choose_model
-    from .batch import run_reports
-    from .catalog import Catalog, Indicator, catalog, default_catalog, evaluate_formula
-    from .derive import indicators
-    from .efficiency import classify_enterprises, sample_enterprises
-    from .errors import CatalogError, FormulaError, InputError, Issue, ParkDataError, UnitError
-    from .evaluation import evaluate, evaluation_components
-    from .ingest import ingest
-    from .overview import overview
-    from .panel import Panel, build_panel, load
-    from .periods import parse_period
-    from .project import project
-    from .readers import read_table
-    from .report import park_report
-    from .reportdata import prepare
-    from .schedule import stage_targets, time_progress
-    from .units import conversion_factor
-    from .values import parse_number, parse_numbers
-
-
-class _Package(types.ModuleType):
-    """Keeps ``parkdata.assess`` (and every public function named like its module) the
-    function once the submodule is imported: the import system would otherwise set the
-    package attribute to the submodule, as eager ``from .assess import assess`` used to undo."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+    from parkdata.assessment.enterprises import classify_enterprises, sample_enterprises
+    from parkdata.assessment.evaluation import evaluate, evaluation_components
+    from parkdata.assessment.stages import stage_targets, time_progress
+    from parkdata.assessment.target_status import assess
+    from parkdata.batch.runner import run_reports
+    from parkdata.contract.formulas import evaluate_formula
+    from parkdata.contract.indicator_catalog import Catalog, Indicator, catalog, default_catalog
+    from parkdata.contract.numbers import parse_number, parse_numbers
+    from parkdata.contract.panel import Panel
+    from parkdata.contract.periods import parse_period
+    from parkdata.contract.units import conversion_factor
+    from parkdata.errors import (
+        CatalogError,
+        FormulaError,
+        InputError,
+        Issue,
+        ParkDataError,
+        UnitError,
+    )
+    from parkdata.inputs.loading import build_panel, load
+    from parkdata.inputs.readers import read_table
+    from parkdata.inputs.store import ingest
+    from parkdata.projection.backtesting import backtest, backtest_cases, choose_model
+    from parkdata.projection.trend_paths import project
+    from parkdata.reporting.explanations import explain
+    from parkdata.reporting.overview_page import overview
+    from parkdata.reporting.park_page import park_report
+    from parkdata.reporting.report_data import prepare
+    from parkdata.series.derived import indicators
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use (PEP 562)."""
     if name in _EXPORTS:
-        from importlib import import_module
-
-        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        value = getattr(import_module(_EXPORTS[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'parkdata' has no attribute {name!r}")
@@ -132,6 +134,7 @@ __all__ = [
     "evaluate",
     "evaluate_formula",
     "evaluation_components",
+    "explain",
     "indicators",
     "ingest",
     "load",
@@ -148,4 +151,3 @@ __all__ = [
     "stage_targets",
     "time_progress",
 ]
-__version__ = "0.1.0"

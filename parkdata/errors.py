@@ -47,8 +47,17 @@ class UnitError(ParkDataError, ValueError):
     """A unit is unknown or cannot be converted to the one asked for."""
 
 
-class CatalogError(ParkDataError):
+class SchemaError(ParkDataError):
+    """A data file of parkdata (catalog, vocabulary, presets) does not follow its schema."""
+
+
+class CatalogError(SchemaError):
     """The indicator catalog is malformed, or a code or name is not in it."""
+
+
+class ArgumentError(ParkDataError, ValueError):
+    """A parameter a user gave is not one parkdata knows (a park, indicator, period, model …);
+    the message names it, says what is accepted and lists the closest known values."""
 
 
 class FormulaError(CatalogError):

@@ -1,4 +1,4 @@
-"""File-level helpers: which table a raw file holds, content hashes, atomic writes."""
+"""File-level helpers: content hashes and atomic writes (readers never see a half-written file)."""
 
 from __future__ import annotations
 
@@ -9,36 +9,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-TABLES = ("parks", "memberships", "targets", "observations", "catalog")
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls")
-
-
-def table_of(path: Path) -> str | None:
-    """The contract table a file holds, from its name (``parks*.csv`` → parks; data → observations)."""
-    stem = path.stem.lower()
-    if path.suffix.lower() in (".yaml", ".yml"):
-        return "catalog" if stem.startswith(("catalog", "indicators")) else None
-    if path.suffix.lower() not in DATA_SUFFIXES:
-        return None
-    for table in ("parks", "memberships", "targets"):
-        if stem.startswith(table):
-            return table
-    return "observations"
-
-
-def raw_files(root: Path) -> list[Path]:
-    """Data files below ``root``, skipping ``snapshots/`` (sources kept as published) and ``_*``."""
-    if root.is_file():
-        return [root]
-    found = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).parts
-        if any(p.startswith(("_", ".")) or p == "snapshots" for p in rel):
-            continue
-        if path.is_file() and table_of(path) is not None:
-            found.append(path)
-    return found
 
 
 def file_hash(path: Path) -> str:

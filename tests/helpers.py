@@ -66,9 +66,11 @@ def make_panel(
 
 
 def one(panel: pkd.Panel, **kwargs: object) -> pd.Series:
+    """The one row of the panel's assessment, with its words (reason, target_text …) in Chinese;
+    the codes stay in ``status`` and ``reason_code``."""
     table = pkd.assess(panel, **kwargs)  # type: ignore[arg-type]
     assert len(table) == 1
-    return table.iloc[0]
+    return pkd.explain(table, "zh", panel.catalog).iloc[0]
 
 
 # the worked example of docs/methods.md §4: 亩均税收 18.0 … 26.0 (2019–23), target 30 in 2025

@@ -1,0 +1,366 @@
+"""``parkdata reports``: every park's report notebook, run by papermill in parallel, as HTML.
+
+The driver works in one process: it prepares the data once for all parks (assessment and
+projections, vectorised; :mod:`parkdata.reporting.report_data`), hands one job per park to a
+``concurrent.futures`` executor (:mod:`parkdata.batch.executors`), writes each returned page
+atomically, and ends with ``index.html``. Workers execute the notebook in memory with papermill
+on a warm kernel and export HTML in-process (:mod:`parkdata.batch.kernels`); they write nothing,
+so a worker on another machine only needs to read the prepared folder (shared storage).
+
+A cache keyed on everything a report depends on (the data's fingerprint, the notebook, the
+parameters, the library version: :mod:`parkdata.batch.jobs`) makes an unchanged rerun do no
+work: the keys are checked against ``.cache/reports.json`` without loading the data. A park that
+fails is listed in the index with its error; the others go on, and the run returns the failures
+(the CLI exits 1).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import difflib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from parkdata import paths
+from parkdata.batch.executors import make_executor
+from parkdata.batch.jobs import (
+    OVERVIEW,
+    Job,
+    Outcome,
+    data_fingerprint,
+    digest,
+    overview_job,
+    plan_jobs,
+)
+from parkdata.batch.kernels import run_job
+from parkdata.contract.names import fold_name
+from parkdata.contract.periods import as_of_label
+from parkdata.errors import ArgumentError
+from parkdata.files import write_text_atomic
+from parkdata.reporting.formatting import period_label
+from parkdata.reporting.index_page import PortalEntry, write_index
+from parkdata.reporting.report_data import ReportData, check_settings, is_prepared, prepare
+from parkdata.reporting.text import kind_name, level_name, text
+from parkdata.version import __version__
+
+REPORT_NOTEBOOK = "park_report.ipynb"
+OVERVIEW_NOTEBOOK = "overview.ipynb"
+CACHE_DIR = ".cache"
+MANIFEST = "reports.json"
+PARKS_FILE = "parks.json"
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: one outcome per report, and where the index is."""
+
+    outcomes: list[Outcome]
+    index: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ran(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.cached]
+
+    def describe(self, lang: str = "zh") -> str:
+        """One line for the terminal."""
+        n, ran, failed = len(self.outcomes), len(self.ran), len(self.failed)
+        parks = sum(o.name != OVERVIEW for o in self.outcomes)
+        return text(
+            "cli.batch",
+            lang,
+            parks=parks,
+            overview=text("cli.batch_overview", lang) if parks < n else "",
+            new=ran - failed,
+            cached=n - ran,
+            failed=failed,
+            seconds=f"{self.seconds:.1f}",
+            index=self.index,
+        )
+
+
+def _prepared(
+    data: Path | None, out: Path, settings: dict[str, Any], key: str, bundled: bool | None
+) -> Path:
+    """The prepared folder for ``key``, written once (assessment, projections, park list)."""
+    folder = out / CACHE_DIR / "prepared" / key[:16]
+    if is_prepared(folder) and (folder / PARKS_FILE).exists():
+        return folder
+    rd = prepare(data, bundled=bundled, **settings)
+    rd.settings["fingerprint_key"] = key
+    rd.save(folder)
+    write_text_atomic(folder / PARKS_FILE, json.dumps(park_summaries(rd), ensure_ascii=False))
+    return folder
+
+
+def park_summaries(rd: ReportData) -> dict[str, Any]:
+    """Everything the index needs, as codes and data, so a cached rerun never loads the data."""
+    a = rd.assessment
+    counts = a.groupby(["park_id", "status"]).size().unstack(fill_value=0)
+    p_mean = a.groupby("park_id")["p_meet"].mean()
+    parks = rd.panel.parks.set_index("park_id")
+    rows = []
+    for park_id in rd.park_ids():
+        park = parks.loc[park_id]
+        c = counts.loc[park_id] if park_id in counts.index else None
+        p = p_mean.get(park_id)
+        aliases = str(park.get("aliases_zh") or "")
+        rows.append(
+            {
+                "park_id": park_id,
+                "name": str(park.get("short_name_zh") or park_id),
+                "names": [str(park.get("name_zh") or ""), *aliases.split(";")],
+                "kind": str(park.get("kind") or ""),
+                "level": str(park.get("level") or ""),
+                "province": str(park.get("province") or ""),
+                "fictional": bool(park.get("fictional")),
+                "status_counts": {} if c is None else {k: int(v) for k, v in c.items() if v},
+                "n_targets": int(0 if c is None else c.sum()),
+                "p_meet_mean": None if p is None or p != p else float(p),
+            }
+        )
+    ms = rd.panel.memberships
+    groups = {g: sorted(set(m["member_id"])) for g, m in ms.groupby("group_id")}
+    return {"parks": rows, "groups": groups, "as_of": rd.settings.get("as_of_label")}
+
+
+def _lookup(summary: dict[str, Any]) -> dict[str, str]:
+    """Every id, name and alias of the summary's parks and groups (folded) → park_id."""
+    claims: dict[str, set[str]] = {}
+    for p in summary["parks"]:
+        for name in (p["park_id"], p["name"], *p.get("names", [])):
+            if name:
+                claims.setdefault(fold_name(name), set()).add(p["park_id"])
+    for group in summary["groups"]:
+        claims.setdefault(fold_name(group), set()).add(group)
+    return {k: next(iter(v)) for k, v in claims.items() if len(v) == 1}
+
+
+def select_parks(
+    summary: dict[str, Any], parks: Sequence[str] | None = None, group: str | None = None
+) -> list[str]:
+    """Park ids to report: those given (ids, Chinese names or aliases), a group with its
+    members, or every park (default). Unknown names are an ArgumentError."""
+    known = [p["park_id"] for p in summary["parks"]]
+    lookup = _lookup(summary)
+    if parks:
+        found = [lookup.get(fold_name(p)) for p in parks]
+        unknown = [p for p, f in zip(parks, found, strict=True) if f is None or f not in known]
+        if unknown:
+            close = difflib.get_close_matches(fold_name(unknown[0]), list(lookup), n=3, cutoff=0.3)
+            hint = f"; closest known: {', '.join(close)}" if close else ""
+            raise ArgumentError(f"unknown park(s) {unknown}{hint} (`parkdata summary` lists them)")
+        return list(dict.fromkeys(str(f) for f in found))
+    if group:
+        group = lookup.get(fold_name(group), group)
+        if group not in summary["groups"]:
+            raise ArgumentError(f"unknown group {group!r}; groups: {sorted(summary['groups'])}")
+        wanted = {group, *summary["groups"][group]}
+        return [p for p in known if p in wanted]
+    return known
+
+
+def _load_manifest(path: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _label(park: dict[str, Any], lang: str) -> str:
+    return park["name"] + (text("fictional_mark", lang) if park["fictional"] else "")
+
+
+def run_reports(
+    data: str | Path | None = None,
+    parks: Sequence[str] | None = None,
+    group: str | None = None,
+    as_of: str | None = None,
+    horizon: int = 3,
+    confidence: float = 0.8,
+    language: str = "zh",
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    executor: str | cf.Executor = "process",
+    scheduler: str | None = None,
+    force: bool = False,
+    reuse_kernels: bool = True,
+    overview: bool = True,
+    progress: bool = True,
+    notebooks: str | Path | None = None,
+    bundled: bool | None = None,
+) -> BatchResult:
+    """Generate the reports of ``parks`` (or a ``group``, or all) and ``out/index.html``.
+
+    ``data``: raw or processed folder (default: the bundled data), read by the one bundled-data
+    rule (``bundled`` overrides it). ``jobs`` workers run at once (default: the CPU count).
+    ``executor``: ``"process"``, ``"dask"`` (``scheduler`` address, or a local cluster) or any
+    ``concurrent.futures.Executor``. ``force`` ignores the cache. ``reuse_kernels=False`` starts a
+    fresh kernel for every park (slower, fully isolated).
+    """
+    check_settings(as_of, horizon, confidence, language)
+    start = time.perf_counter()
+    data_dir = Path(data) if data is not None else paths.BUNDLED_RAW_DIR
+    if not data_dir.exists():
+        raise ArgumentError(f"data folder {str(data_dir)!r} not found")
+    out_dir = Path(out) if out is not None else paths.OUTPUTS_DIR
+    nb_dir = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS_DIR
+    settings = {"as_of": as_of, "horizon": horizon, "confidence": confidence}
+    key = digest(data_fingerprint(data_dir, bundled), settings, __version__)
+    source = Path(data) if data is not None else None
+    prepared = _prepared(source, out_dir, settings, key, bundled)
+    summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
+    if as_of is None and summary.get("as_of") != as_of_label(None):
+        # "as of now" moved on (a month passed): deadlines and statuses may differ; redo all
+        (prepared / PARKS_FILE).unlink()
+        prepared = _prepared(source, out_dir, settings, key, bundled)
+        summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
+        force = True
+    names = select_parks(summary, parks, group)
+    titles = {
+        p["park_id"]: text("page_title", language, name=_label(p, language))
+        for p in summary["parks"]
+    }
+    base = {
+        "data": str(prepared.resolve()),
+        "as_of": as_of,
+        "horizon": horizon,
+        "confidence": confidence,
+        "language": language,
+    }
+    todo = plan_jobs(names, titles, nb_dir / REPORT_NOTEBOOK, base, key, reuse_kernels)
+    if overview:
+        # first: the longest job, so it never runs alone at the end while other workers idle
+        title = text("overview_title", language)
+        notebook = nb_dir / OVERVIEW_NOTEBOOK
+        todo.insert(0, overview_job(notebook, base, group, names, key, title, reuse_kernels))
+    manifest_path = out_dir / CACHE_DIR / MANIFEST
+    manifest = _load_manifest(manifest_path)
+    outcomes: list[Outcome] = []
+    pending = []
+    for job in todo:
+        seen = manifest.get(job.name, {})
+        if not force and seen.get("key") == job.key and (out_dir / job.output).exists():
+            outcomes.append(Outcome(job.name, True, job.output, cached=True))
+        else:
+            pending.append(job)
+    if pending:
+        outcomes += _execute(
+            pending, out_dir, manifest, manifest_path, executor, jobs, scheduler, progress
+        )
+    index = _write_index(out_dir, summary, outcomes, group, language)
+    return BatchResult(outcomes, index, time.perf_counter() - start)
+
+
+def _execute(
+    pending: list[Job],
+    out_dir: Path,
+    manifest: dict[str, Any],
+    manifest_path: Path,
+    executor: str | cf.Executor,
+    jobs: int | None,
+    scheduler: str | None,
+    progress: bool,
+) -> list[Outcome]:
+    """Run ``pending`` on the executor; write each page as it arrives; keep the manifest."""
+    by_future: dict[cf.Future[Outcome], Job] = {}
+    outcomes = []
+    last_save = time.monotonic()
+    with make_executor(executor, jobs, scheduler) as ex:
+        for job in pending:
+            by_future[ex.submit(run_job, job)] = job
+        bar = tqdm(total=len(pending), unit="份", desc="报告", disable=not progress)
+        for future in cf.as_completed(by_future):
+            job = by_future[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:
+                outcome = Outcome(job.name, False, job.output, f"{type(exc).__name__}: {exc}")
+            if outcome.ok and outcome.html is not None:
+                write_text_atomic(out_dir / job.output, outcome.html)
+                manifest[job.name] = {"key": job.key, "output": job.output}
+            else:
+                manifest.pop(job.name, None)
+            outcome.html = None
+            outcomes.append(outcome)
+            bar.update(1)
+            if time.monotonic() - last_save > 10:
+                _save_manifest(manifest_path, manifest)
+                last_save = time.monotonic()
+        bar.close()
+    _save_manifest(manifest_path, manifest)
+    return outcomes
+
+
+def _save_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    write_text_atomic(path, json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+
+
+def _write_index(
+    out_dir: Path,
+    summary: dict[str, Any],
+    outcomes: list[Outcome],
+    group: str | None,
+    language: str,
+) -> Path:
+    """index.html over the parks of this run; rewritten only when its text changes."""
+    by_name = {o.name: o for o in outcomes}
+    entries = []
+    for park in summary["parks"]:
+        o = by_name.get(park["park_id"])
+        if o is None:
+            continue
+        entries.append(
+            PortalEntry(
+                park_id=park["park_id"],
+                name=park["name"],
+                kind=kind_name(park["kind"], language),
+                level=level_name(park["level"], language),
+                province=park["province"],
+                fictional=park["fictional"],
+                href=o.output if o.ok else None,
+                status_counts=park["status_counts"],
+                n_targets=park["n_targets"],
+                p_meet_mean=park["p_meet_mean"],
+                error=o.error,
+                cached=o.cached,
+            )
+        )
+    overview = by_name.get(OVERVIEW)
+    stamp = _last_change(out_dir, outcomes)
+    label = text("index.group", language, group=group) if group else text("index.all", language)
+    return write_index(
+        out_dir / "index.html",
+        entries,
+        as_of=period_label(str(summary.get("as_of") or ""), language),
+        generated=stamp or dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        overview_href=overview.output if overview is not None and overview.ok else None,
+        data_label=label,
+        lang=language,
+    )
+
+
+def _last_change(out_dir: Path, outcomes: list[Outcome]) -> str:
+    """When the newest report was written (so an unchanged rerun writes the same index)."""
+    times = [
+        (out_dir / o.output).stat().st_mtime
+        for o in outcomes
+        if o.ok and (out_dir / o.output).exists()
+    ]
+    if not times:
+        return ""
+    return dt.datetime.fromtimestamp(max(times)).strftime("%Y-%m-%d %H:%M")
+
+
+__all__ = ["BatchResult", "park_summaries", "run_reports", "select_parks"]

@@ -1,0 +1,32 @@
+"""The ``parkdata`` command line: ingest, validate, summary, assess, project, backtest, reports,
+catalog, template, demo. The top layer: it may import every stage."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from parkdata.cli.parser import build_parser, parse
+from parkdata.errors import ParkDataError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``parkdata`` command."""
+    args = parse(list(argv) if argv is not None else None)
+    # each command's module is imported only when it runs: `parkdata --help` and light commands
+    # do not pay for the data stack (pandas, matplotlib, statsmodels, papermill)
+    command = import_module(f"parkdata.cli.cmd_{args.command}")
+    try:
+        return int(command.run(args))
+    except ParkDataError as exc:
+        print(f"parkdata {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `parkdata summary | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,37 @@
+"""``parkdata reports``: one HTML report per park, the overview and index.html."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from parkdata.batch.runner import run_reports
+from parkdata.cli.common import as_of_of, existing
+from parkdata.errors import ArgumentError
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        raise ArgumentError("--jobs must be at least 1")
+    result = run_reports(
+        data=existing(args.data),
+        parks=args.parks,
+        group=args.group,
+        as_of=as_of_of(args),
+        horizon=args.horizon,
+        confidence=args.confidence,
+        language=args.language,
+        out=args.out,
+        jobs=args.jobs,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        force=args.force,
+        reuse_kernels=not args.fresh_kernels,
+        progress=not args.quiet,
+        notebooks=existing(args.notebooks),
+        bundled=args.bundled,
+    )
+    for failed in result.failed:
+        print(f"失败 {failed.name}: {failed.error}", file=sys.stderr)
+    print(result.describe(args.language))
+    return 1 if result.failed else 0

@@ -1,0 +1,91 @@
+"""``parkdata template``: an Excel workbook a park office can fill in and hand back.
+
+The data sheet uses Chinese headers (园区 / 指标 / 时期 / 口径 / 数值 / 单位 / 限定 / 来源 / 备注) that
+the loader maps to the contract, with drop-down lists for indicator, basis, unit and qualifier.
+Sheets whose names start with 说明 or 参考 are instructions and reference lists, never read as data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from parkdata.contract.indicator_catalog import Catalog, default_catalog
+from parkdata.contract.units import known_units
+from parkdata.files import write_atomic
+
+DATA_SHEET = "观测数据"
+HEADERS = ("园区", "指标", "时期", "口径", "数值", "单位", "限定", "来源", "备注")
+BASIS_CHOICES = ("全年", "本年累计", "当季", "当月", "时点")
+QUALIFIER_CHOICES = ("精确", "以上", "以下", "约")
+_INSTRUCTIONS = (
+    "填写说明 (How to fill in)",
+    "1. 在“观测数据”表中每行填写一个数字：园区、指标、时期、口径、数值、单位、来源。",
+    "2. 指标请从下拉列表选择（见“参考-指标目录”）；园区可填写园区全称、简称或 park_id。",
+    "3. 时期：全年填 2021；季度填 2021Q3；月度或累计填 2021-09（1-2月合并发布的填 2021-02，口径“本年累计”）。",
+    "4. 数值只填数字；“突破1000亿元”填 1000 并在“限定”选“以上”；“约300”选“约”。",
+    "5. 单位按报表原样填写（亿元、万元、平方公里、亩、%、家……），系统自动换算。",
+    "6. 来源：填写报表名称及行号，或网址及原文句子。",
+    "7. 增速（同比%）请作为单独指标填写，例如“主营业务收入同比增速”，单位 %。",
+)
+
+
+def write_template(
+    path: Path, catalog: Catalog | None = None, parks: pd.DataFrame | None = None
+) -> Path:
+    """Write the fill-in workbook to ``path`` (atomically) and return the path."""
+    # heavy: openpyxl is imported only when a workbook is written
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    catalog = catalog or default_catalog()
+    book = Workbook()
+    data = book.active
+    data.title = DATA_SHEET
+    data.append(list(HEADERS))
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for letter, width in zip("ABCDEFGHI", (22, 26, 11, 11, 12, 10, 8, 40, 24), strict=True):
+        data.column_dimensions[letter].width = width
+    data.freeze_panes = "A2"
+
+    ref = book.create_sheet("参考-指标目录")
+    ref.append(["指标名称", "代码", "标准单位", "类型", "说明"])
+    # levels first, then their reported growth rates (…同比增速, in %), as users are told to enter
+    indicators = sorted(catalog, key=lambda i: i.growth_of is not None)
+    for ind in indicators:
+        ref.append([ind.name_zh, ind.code, ind.unit, ind.kind, ind.description])
+    lists = book.create_sheet("参考-选项")
+    compound = sorted({i.unit for i in catalog if "/" in i.unit})
+    columns = {"A": BASIS_CHOICES, "B": QUALIFIER_CHOICES, "C": (*known_units(), *compound)}
+    for letter, values in columns.items():
+        for row, value in enumerate(values, start=1):
+            lists[f"{letter}{row}"] = value
+    if parks is not None:
+        park_sheet = book.create_sheet("参考-园区名录")
+        park_sheet.append(["园区名称", "简称", "park_id"])
+        for row in parks.itertuples(index=False):
+            park_sheet.append([row.name_zh, row.short_name_zh, row.park_id])
+    notes = book.create_sheet("说明")
+    for line in _INSTRUCTIONS:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.column_dimensions["A"].width = 110
+    for row in notes.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True)
+
+    def listing(formula: str, column: str) -> None:
+        rule = DataValidation(type="list", formula1=formula, allow_blank=True)
+        rule.error = "请从下拉列表选择 (choose from the list)"
+        data.add_data_validation(rule)
+        rule.add(f"{column}2:{column}5000")
+
+    listing(f"='参考-指标目录'!$A$2:$A${len(indicators) + 1}", "B")
+    listing(f"='参考-选项'!$A$1:$A${len(BASIS_CHOICES)}", "D")
+    listing(f"='参考-选项'!$C$1:$C${len(columns['C'])}", "F")
+    listing(f"='参考-选项'!$B$1:$B${len(QUALIFIER_CHOICES)}", "G")
+    write_atomic(path, book.save)
+    return path
