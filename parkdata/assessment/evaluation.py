@@ -45,6 +45,7 @@ from parkdata.assessment.scoring import (
 from parkdata.contract.indicator_catalog import Catalog
 from parkdata.contract.panel import Panel
 from parkdata.contract.periods import parse_period
+from parkdata.contract.registry import find_parks
 from parkdata.contract.units import conversion_factor
 from parkdata.contract.vocab import NOT_PARKS
 from parkdata.errors import ArgumentError, CatalogError
@@ -375,10 +376,7 @@ def _scope(panel: Panel, group: str | None, parks: Iterable[str] | None) -> list
             raise ArgumentError(f"group {group!r} lists no members in memberships")
         return members
     if parks is not None:
-        wanted = list(dict.fromkeys(str(p) for p in ([parks] if isinstance(parks, str) else parks)))
-        unknown = [p for p in wanted if p not in set(known)]
-        if unknown:
-            raise ArgumentError(f"unknown park_id {', '.join(map(repr, unknown))}")
+        wanted = find_parks(panel, parks) or []
         if not wanted:
             raise ArgumentError("parks is empty")
         return wanted

@@ -31,6 +31,7 @@ from parkdata.assessment.target_measures import (
 from parkdata.assessment.verdicts import decide, measure
 from parkdata.contract.panel import Panel
 from parkdata.contract.periods import as_of_label, as_of_time, period_time
+from parkdata.contract.registry import find_parks
 from parkdata.contract.vocab import FLOW_KINDS, LEVEL_KINDS, RULES
 from parkdata.errors import ArgumentError
 from parkdata.projection.anticipate import PROJECTION_COLUMNS, projection_columns
@@ -93,11 +94,8 @@ _EPS = 1e-9
 def _targets(panel: Panel, park: str | Iterable[str] | None, now: float) -> pd.DataFrame:
     """The targets to assess with their times (T, Tb, horizon), level unit and direction."""
     targets = panel.targets
-    if park is not None:
-        wanted = [park] if isinstance(park, str) else list(park)
-        unknown = set(wanted) - set(panel.parks["park_id"])
-        if unknown:
-            raise ArgumentError(f"unknown park id(s): {', '.join(sorted(unknown))}")
+    wanted = find_parks(panel, park)
+    if wanted is not None:
         targets = targets[targets["park_id"].isin(wanted)]
     tg = plain(targets).reset_index(drop=True)
     tg["T"] = period_time(tg["target_period"].astype("string").fillna(pd.NA).astype(object))
@@ -137,6 +135,8 @@ def assess(
     tg = _targets(panel, park, now)
     if tg.empty:
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS)
+    if values is not None and member_totals:
+        raise ArgumentError("member_totals=True needs values computed with it (or none given)")
     if values is None:
         codes = set(tg["indicator"])
         codes |= {f"{c}_{s}" for c in codes for s in ("yoy", "cagr")}

@@ -47,7 +47,7 @@ from parkdata.files import write_text_atomic
 from parkdata.reporting.formatting import period_label
 from parkdata.reporting.index_page import PortalEntry, write_index
 from parkdata.reporting.report_data import ReportData, check_settings, is_prepared, prepare
-from parkdata.reporting.text import kind_name, level_name, text
+from parkdata.reporting.wording import kind_name, level_name, text
 from parkdata.version import __version__
 
 REPORT_NOTEBOOK = "park_report.ipynb"

@@ -11,7 +11,7 @@ from parkdata.assessment.target_status import assess
 from parkdata.cli.common import as_of_of, load_data, parks_of, print_table, write_text
 from parkdata.reporting.explanations import explain
 from parkdata.reporting.formatting import format_number, period_label
-from parkdata.reporting.text import text
+from parkdata.reporting.wording import text
 
 TABLE_COLUMNS = {
     "target_id": "target_id",

@@ -14,7 +14,7 @@ from parkdata.inputs.demo import write_demo
 from parkdata.inputs.loading import load
 from parkdata.projection.backtesting import backtest_cases, choose_model, summarise
 from parkdata.reporting.explanations import choice_text
-from parkdata.reporting.text import text
+from parkdata.reporting.wording import text
 
 TABLE_COLUMNS = (
     "model",

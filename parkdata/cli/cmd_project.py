@@ -13,7 +13,7 @@ from parkdata.cli.common import (
     write_or_print,
 )
 from parkdata.projection.trend_paths import PROJECT_COLUMNS, project
-from parkdata.reporting.text import text
+from parkdata.reporting.wording import text
 
 TABLE_COLUMNS = ("park_name_zh", "indicator_name_zh", *PROJECT_COLUMNS[2:])
 _HEADERS = {"park_name_zh": "park", "indicator_name_zh": "indicator", "period": "year"}

@@ -6,7 +6,7 @@ import argparse
 
 from parkdata.cli.common import load_data, print_table
 from parkdata.contract.vocab import target_kind
-from parkdata.reporting.text import kind_name, level_name, text
+from parkdata.reporting.wording import kind_name, level_name, text
 
 _COLUMNS = (
     "park_id",

@@ -186,6 +186,20 @@ def _growth_variants(ind: Indicator) -> list[Indicator]:
     return out
 
 
+def find_indicators(catalog: Catalog, names: str | Iterable[str] | None) -> list[str] | None:
+    """The codes of indicator names (codes, Chinese names, aliases); None for None; an unknown
+    name is a :class:`~parkdata.errors.CatalogError` naming the closest known ones."""
+    if names is None:
+        return None
+    codes = []
+    for name in [names] if isinstance(names, str) else list(names):
+        code = catalog.resolve(str(name))
+        if code is None:
+            raise CatalogError(catalog.unknown_message(str(name)))
+        codes.append(code)
+    return codes
+
+
 def read_catalog(text: str, origin: str = "catalog.yaml") -> Catalog:
     """Build a catalog from YAML text; errors name the entry and the field."""
     data = read_yaml(text, origin, CatalogError)

@@ -1,6 +1,6 @@
 """A reason as the math gives it: a code and the numbers behind it, never a sentence.
 
-The reporting layer turns a reason into words (``parkdata.reporting.text``); tests and
+The reporting layer turns a reason into words (``parkdata.reporting.wording``); tests and
 programs compare codes.
 
 >>> Reason("too_few_forecasts", {"needed": 100}).code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -68,6 +69,19 @@ class ParkRegistry:
         for k in keys:
             seen.setdefault(self._names[k], f"{k} ({self._names[k]})" if k != self._names[k] else k)
         return list(seen.values())[:n]
+
+
+def find_parks(panel: Panel, names: str | Iterable[str] | None) -> list[str] | None:
+    """The park_ids of one name or several (ids, Chinese names, aliases); None for None.
+
+    >>> import parkdata as pkd
+    >>> find_parks(pkd.load(), "东湖高新区")
+    ['wuhan_donghu_hitech']
+    """
+    if names is None:
+        return None
+    wanted = [names] if isinstance(names, str) else list(names)
+    return list(dict.fromkeys(find_park(panel, str(n)) for n in wanted))
 
 
 def find_park(panel: Panel, name: str) -> str:

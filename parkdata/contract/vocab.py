@@ -39,6 +39,7 @@ class Status(Term):
     settled: bool = False
     good: bool = False
     judged: bool = True
+    alarm: bool = False
     urgency: int
 
 
@@ -181,6 +182,17 @@ def _by_code(items: tuple[Any, ...], code: str, what: str) -> Any:
 _V = vocabulary()
 STATUSES: tuple[str, ...] = _codes(_V.statuses)
 SETTLED: tuple[str, ...] = tuple(s.code for s in _V.statuses if s.settled)
+"""Statuses whose outcome is known (已完成, 到期未完成): no projection is needed."""
+GOOD: tuple[str, ...] = tuple(s.code for s in _V.statuses if s.good)
+"""Statuses that count as met or on course."""
+UNJUDGED: tuple[str, ...] = tuple(s.code for s in _V.statuses if not s.judged)
+"""Statuses that are no verdict (数据不足)."""
+ALARM: tuple[str, ...] = tuple(s.code for s in _V.statuses if s.alarm)
+"""Statuses flagged in league tables and the index."""
+PRESSING: tuple[str, ...] = tuple(
+    s.code for s in sorted(_V.statuses, key=lambda s: s.urgency) if s.judged and not s.good
+)
+"""Judged statuses short of good, most pressing first (the index's filter)."""
 TARGET_KINDS: tuple[str, ...] = _codes(_V.target_kinds)
 LEVEL_KINDS: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.family == "level")
 """Target kinds judged on the indicator's level in the target year."""
@@ -188,6 +200,7 @@ FLOW_KINDS: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.family 
 NEEDS_BASE: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.needs_base)
 QUALIFIERS: tuple[str, ...] = _codes(_V.qualifiers)
 BOUNDS: tuple[str, ...] = tuple(q.code for q in _V.qualifiers if q.bound)
+INEXACT: tuple[str, ...] = tuple(q.code for q in _V.qualifiers if q.code != "exact")
 QUALITY: dict[str, int] = {q.code: q.quality for q in _V.qualifiers}
 BASES: tuple[str, ...] = _codes(_V.bases)
 MODELS: tuple[str, ...] = _codes(_V.models)

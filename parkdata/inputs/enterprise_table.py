@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from parkdata.contract.numbers import parse_numbers
+from parkdata.contract.vocab import INEXACT
 from parkdata.errors import InputError, Issue
 from parkdata.inputs.building import issue_objects
 from parkdata.inputs.checks import Collector
@@ -34,7 +35,7 @@ def _numbers(col: Collector, raw: pd.DataFrame, column: str, meta: Any) -> pd.Se
     described = f"{meta.zh}, {meta.unit}" if meta is not None else column
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         parsed = parse_numbers(series.astype(object))
-        qualified = parsed["qualifier"].isin(["approx", "at_least", "at_most"])
+        qualified = parsed["qualifier"].isin(INEXACT)
         marked = parsed["percent"].astype(bool) | parsed["unit"].notna()
         bad = parsed["error"].notna() | qualified | marked
         values = parsed["value"].astype(float).where(~bad)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from parkdata.contract.indicator_catalog import Catalog
-from parkdata.contract.vocab import LEVEL_KINDS
+from parkdata.contract.vocab import BOUNDS, LEVEL_KINDS, SETTLED
 from parkdata.projection.engine import forecast, prob_meet
 from parkdata.projection.matrix import SeriesMatrix, positive_rows
 from parkdata.projection.model_table import MIN_POINTS, series_models
@@ -80,13 +80,13 @@ def projection_columns(out: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog
     for col in _NUMBERS:
         res[col] = np.nan
     kinds = {ind.code: ind.kind for ind in catalog}
-    settled = out["status"].isin(["achieved", "not_achieved"])
+    settled = out["status"].isin(SETTLED)
     level = out["kind"].isin(LEVEL_KINDS) & out["T"].notna() & out["goal"].notna()
     pts = out.loc[level & ~settled, ["target_id", "indicator", "park_id", "horizon"]].merge(
         levels, on=["park_id", "indicator"]
     )
     pts = pts[pts["year"] + 1 <= pts["horizon"] + _EPS]  # a year's figure is known at its end
-    bounded = set(pts.loc[pts["qualifier"].isin(["at_least", "at_most"]), "target_id"])
+    bounded = set(pts.loc[pts["qualifier"].isin(BOUNDS), "target_id"])
     fallback = pd.Series(False, index=out.index)
     if len(pts):
         mat = SeriesMatrix.from_frame(pts, ["target_id"])

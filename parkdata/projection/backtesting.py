@@ -28,7 +28,7 @@ from parkdata.projection.model_table import (
     BACKTEST_MODELS,
     CANDIDATES,
     DEFAULT_MODEL,
-    LEVEL_KINDS,
+    LEVEL_INDICATOR_KINDS,
     MIN_POINTS,
     STATSMODELS_MODELS,
 )
@@ -79,7 +79,7 @@ def backtest_cases(
     levels = year_end_levels(values_as_of(panel, indicators=indicators))
     if indicators is None:
         kinds = {ind.code: ind.kind for ind in panel.catalog}
-        levels = levels[levels["indicator"].map(kinds).isin(LEVEL_KINDS)]
+        levels = levels[levels["indicator"].map(kinds).isin(LEVEL_INDICATOR_KINDS)]
     models = list(models)
     unknown = set(models) - set(MIN_POINTS)
     if unknown:

@@ -32,7 +32,7 @@ LOG_MODELS = tuple(m for m, scale in TRANSFORMS.items() if scale == "log")
 DEFAULTS = vocabulary().default_models
 DEFAULT_MODEL = str(DEFAULTS["level"])
 """Default model for level indicators: the one the backtest supports (docs/projections.md)."""
-LEVEL_KINDS = ("flow", "stock", "count", "ratio")
+LEVEL_INDICATOR_KINDS = ("flow", "stock", "count", "ratio")
 """Catalog kinds of level indicators (the default model serves them)."""
 
 
@@ -40,7 +40,7 @@ def model_for(kind: str | None, model: str = "default") -> str | None:
     """The model a series of this catalog ``kind`` gets (None: not projected, e.g. ranks)."""
     if model != "default":
         return model
-    key = "level" if kind in LEVEL_KINDS or kind is None else kind
+    key = "level" if kind in LEVEL_INDICATOR_KINDS or kind is None else kind
     return DEFAULTS.get(key, DEFAULT_MODEL)
 
 

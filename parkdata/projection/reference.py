@@ -88,7 +88,7 @@ def fit_series(
     n = int(y.size)
     if n < MIN_POINTS[model] or np.isnan(z).any():
         return _empty(model, t_new, n)
-    if model in ("ets_damped", "arima"):
+    if model in STATSMODELS_MODELS:
         return _state_space(model, z, t, t_new)
     X = sm.add_constant(t, has_constant="add")
     if model == "weighted":

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from parkdata.contract.indicator_catalog import Catalog
+from parkdata.contract.indicator_catalog import Catalog, find_indicators
 from parkdata.contract.panel import Panel
+from parkdata.contract.registry import find_parks
 from parkdata.contract.vocab import MODELS
 from parkdata.errors import ArgumentError
 from parkdata.projection.engine import Forecast, forecast
@@ -93,6 +94,8 @@ def project(
         raise ArgumentError(
             f"unknown model(s) {sorted(unknown)}; choose from {', '.join(MODELS)} or default"
         )
+    park = find_parks(panel, park)
+    indicators = find_indicators(panel.catalog, indicators)
     if values is None:
         values = values_as_of(panel, as_of=as_of, indicators=indicators)
     elif as_of is not None:

@@ -41,7 +41,7 @@ from parkdata.contract.vocab import STATUSES
 from parkdata.errors import ParkDataError
 from parkdata.reporting.formatting import format_number, period_label, with_unit
 from parkdata.reporting.style import PALETTE, STATUS_COLOURS, house_rc, new_figure
-from parkdata.reporting.text import check_language, sep, status_name, text
+from parkdata.reporting.wording import check_language, sep, status_name, text
 
 __all__ = [
     "Chart",

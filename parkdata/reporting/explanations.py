@@ -29,7 +29,7 @@ from parkdata.reporting.formatting import (
     share_cut,
     target_text,
 )
-from parkdata.reporting.text import (
+from parkdata.reporting.wording import (
     check_language,
     indicator_name,
     model_name,

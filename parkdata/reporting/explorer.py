@@ -23,7 +23,7 @@ from parkdata.inputs.loading import load
 from parkdata.projection.trend_paths import project
 from parkdata.reporting.charts import Chart, plot_target, to_chart
 from parkdata.reporting.sections import report_css
-from parkdata.reporting.text import indicator_names, text, unit_name
+from parkdata.reporting.wording import indicator_names, text, unit_name
 from parkdata.series.levels import cut_at, values_as_of, year_end_levels
 
 DEFAULT_MODELS = ("loglinear", "weighted", "linear", "naive")

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from parkdata.contract.vocab import vocabulary
-from parkdata.reporting.text import sep, text, unit_name
+from parkdata.reporting.wording import sep, text, unit_name
 
 COUNT_UNITS = ("家", "个", "户", "人", "项", "件", "所", "座")
 """Units of things counted one by one: shown as whole numbers from 10 on."""

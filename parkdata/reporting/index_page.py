@@ -29,18 +29,18 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from parkdata.contract.vocab import STATUSES
+from parkdata.contract.vocab import ALARM, PRESSING, STATUSES
 from parkdata.files import write_text_atomic
 from parkdata.reporting.formatting import pct
 from parkdata.reporting.style import STATUS_COLOURS
-from parkdata.reporting.text import check_language, sep, status_name, text
+from parkdata.reporting.wording import check_language, sep, status_name, text
 
 __all__ = ["PortalEntry", "check_href", "render_index", "write_index"]
 
 TEMPLATE = "index.html.j2"
 
 # statuses offered in the "has …" filter, worst first
-FILTER_STATUSES = ("not_achieved", "off_track", "needs_acceleration")
+FILTER_STATUSES = PRESSING
 
 _LABELS = (
     "title",
@@ -248,6 +248,7 @@ def render_index(
             t=t,
             lang=lang,
             status_colours=STATUS_COLOURS,
+            alarm=ALARM,
             as_of=as_of,
             generated=generated,
             overview_href=overview_href,

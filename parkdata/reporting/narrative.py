@@ -3,7 +3,7 @@
 Each sentence states one target's outlook with its numbers, so a reader can check it against
 the target table; the most pressing targets come first (missed, then the least likely to be
 met), and targets without data are named together at the end. Every word comes from the text
-table (:mod:`parkdata.reporting.text`).
+table (:mod:`parkdata.reporting.wording`).
 
 >>> import pandas as pd
 >>> row = dict(indicator="tax_per_mu", status="on_track", target_period="2025", goal=30.0,
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parkdata.contract.vocab import STATUSES, status
+from parkdata.contract.vocab import SETTLED, STATUSES, UNJUDGED, status
 from parkdata.reporting.formatting import (
     format_range,
     format_value,
@@ -27,7 +27,7 @@ from parkdata.reporting.formatting import (
     period_label,
     year_text,
 )
-from parkdata.reporting.text import sep, status_name, text
+from parkdata.reporting.wording import sep, status_name, text
 
 MAX_SENTENCES = 8
 
@@ -138,20 +138,20 @@ def summary_sentences(
         return []
     out = [counts_sentence(park, rows, as_of, lang)]
     name = rows["indicator"].map(names).fillna(rows["indicator"])
-    known = rows.assign(_name=name)[rows["status"] != "insufficient_data"]
+    known = rows.assign(_name=name)[~rows["status"].isin(UNJUDGED)]
     urgency = known["status"].map(lambda s: status(s).urgency).astype(float)
     order = urgency + known["p_meet"].astype(float).fillna(0.5) / 10
     for _, row in known.assign(_o=order).sort_values(["_o", "target_period"]).iterrows():
         if len(out) > MAX_SENTENCES:
             out.append(text("narrative.more", lang, n=len(known) - MAX_SENTENCES))
             break
-        if row["status"] in ("achieved", "not_achieved"):
+        if row["status"] in SETTLED:
             out.append(settled_sentence(row, row["_name"], lang))
         elif not missing(row.get("projected_value")) and row.get("goal"):
             out.append(outlook_sentence(row, row["_name"], confidence, lang))
         else:
             out.append(pace_sentence(row, row["_name"], lang))
-    insufficient = rows["status"] == "insufficient_data"
+    insufficient = rows["status"].isin(UNJUDGED)
     no_figure = insufficient & rows["current_value"].isna()
     if no_figure.any():
         out.append(missing_sentence(list(name[no_figure]), lang))

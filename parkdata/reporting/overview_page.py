@@ -18,7 +18,7 @@ import pandas as pd
 
 from parkdata.assessment.evaluation_presets import PRESETS, TIERS
 from parkdata.contract.panel import Panel
-from parkdata.contract.vocab import STATUSES
+from parkdata.contract.vocab import ALARM, GOOD, STATUSES, UNJUDGED
 from parkdata.errors import ArgumentError
 from parkdata.reporting.charts import (
     plot_growth_gap,
@@ -29,10 +29,10 @@ from parkdata.reporting.charts import (
 )
 from parkdata.reporting.explanations import evaluation_note, evaluation_status
 from parkdata.reporting.formatting import format_number, pct, period_label
-from parkdata.reporting.report_data import ReportData, check_settings, report_data
+from parkdata.reporting.report_data import ReportData, check_settings, load_report_data
 from parkdata.reporting.sections import Section, report_css, section
 from parkdata.reporting.target_charts import MAX_BARS, indicator_names
-from parkdata.reporting.text import indicator_name, status_name, text
+from parkdata.reporting.wording import indicator_name, status_name, text
 
 MAX_HEATMAP_PARKS = 60
 MAX_HEATMAP_COLUMNS = 40
@@ -123,12 +123,12 @@ class Overview:
         counts = counts.reindex(columns=list(STATUSES), fill_value=0)
         out = counts.assign(
             targets=counts.sum(axis=1),
-            assessed=counts.drop(columns="insufficient_data").sum(axis=1),
+            assessed=counts.drop(columns=list(UNJUDGED)).sum(axis=1),
             p_meet=self.rows.groupby("park_id")["p_meet"].mean(),
         )
         ev = self.rd.evaluation.set_index("park_id")
         out = out.join(ev[["rank", "score", "tier"]], how="left")
-        good = out["achieved"] + out["on_track"]
+        good = out[list(GOOD)].sum(axis=1)
         out["share_good"] = good / out["assessed"].where(out["assessed"] > 0)
         return out.sort_values(["share_good", "assessed"], ascending=False, na_position="last")
 
@@ -154,7 +154,7 @@ class Overview:
                     "" if pd.isna(r["rank"]) else int(r["rank"]),
                     "" if pd.isna(r["tier"]) else _tier_name(str(r["tier"]), lang),
                 ],
-                "flag": bool(r["not_achieved"] + r["off_track"] > 0),
+                "flag": bool(r[list(ALARM)].sum() > 0),
             }
             for pid, r in lg.iterrows()
         ]
@@ -168,10 +168,10 @@ class Overview:
             ["park_id", "indicator"], keep="last"
         )
         matrix = r.pivot(index="park_id", columns="indicator", values="status")
-        known = (matrix.notna() & (matrix != "insufficient_data")).sum()
+        known = (matrix.notna() & ~matrix.isin(UNJUDGED)).sum()
         order = (known * 1000 + matrix.notna().sum()).sort_values(ascending=False).index
         matrix = matrix[order[:MAX_HEATMAP_COLUMNS]]
-        rows = (matrix.notna() & (matrix != "insufficient_data")).sum(axis=1)
+        rows = (matrix.notna() & ~matrix.isin(UNJUDGED)).sum(axis=1)
         matrix = matrix.loc[rows.sort_values(ascending=False).index[:MAX_HEATMAP_PARKS]]
         matrix.index = [str(self.labels.get(p, p)) for p in matrix.index]
         matrix.columns = [str(self.names.get(c, c)) for c in matrix.columns]
@@ -314,5 +314,7 @@ def overview(
 ) -> Overview:
     """The overview of a ``group``, of the ``parks`` listed, or of every park (the default)."""
     check_settings(as_of, horizon, confidence, language)
-    rd = data if isinstance(data, ReportData) else report_data(data, as_of, horizon, confidence)
+    rd = (
+        data if isinstance(data, ReportData) else load_report_data(data, as_of, horizon, confidence)
+    )
     return Overview(rd, parks, group, language)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from parkdata.contract.panel import Panel
 from parkdata.contract.registry import find_park
+from parkdata.contract.vocab import UNJUDGED
 from parkdata.reporting.charts import Chart
 from parkdata.reporting.explanations import explain
 from parkdata.reporting.formatting import (
@@ -33,7 +34,7 @@ from parkdata.reporting.formatting import (
     year_text,
 )
 from parkdata.reporting.narrative import status_counts, summary_sentences
-from parkdata.reporting.report_data import ReportData, check_settings, report_data
+from parkdata.reporting.report_data import ReportData, check_settings, load_report_data
 from parkdata.reporting.sections import Section, report_css, section
 from parkdata.reporting.style import PROGRESS_COLOURS, STATUS_COLOURS
 from parkdata.reporting.target_charts import (
@@ -43,7 +44,7 @@ from parkdata.reporting.target_charts import (
     structure_chart,
     target_chart,
 )
-from parkdata.reporting.text import (
+from parkdata.reporting.wording import (
     kind_name,
     level_name,
     qualifier_name,
@@ -275,7 +276,7 @@ class ParkReport:
         models = [
             {"name": self._titled(r), "note": self._model_note(r)} for _, r in projected.iterrows()
         ]
-        unassessed = rows[rows["status"] == "insufficient_data"] if len(rows) else rows
+        unassessed = rows[rows["status"].isin(UNJUDGED)] if len(rows) else rows
         not_assessed = [
             {
                 "name": self.names.get(r["indicator"], r["indicator"]),
@@ -350,7 +351,9 @@ def park_report(
     """The report of ``park_id`` (an id, Chinese name or alias): ``data`` is a prepared folder,
     raw or processed data, or None for the bundled data (the notebook's parameters, one to one)."""
     check_settings(as_of, horizon, confidence, language)
-    rd = data if isinstance(data, ReportData) else report_data(data, as_of, horizon, confidence)
+    rd = (
+        data if isinstance(data, ReportData) else load_report_data(data, as_of, horizon, confidence)
+    )
     return ParkReport(rd, park_id, language)
 
 

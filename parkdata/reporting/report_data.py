@@ -3,8 +3,8 @@
 ``prepare(data, as_of=…)`` assesses every target, projects every series (vectorised, one pass)
 and works out stage targets, 序时进度 and the comprehensive evaluation. A batch saves the result
 once (:meth:`ReportData.save`) and each park's notebook only reads it back
-(:func:`report_data` with the saved folder), so nothing is recomputed per park. Interactively,
-``report_data()`` with no folder computes the same thing on the bundled data.
+(:func:`load_report_data` with the saved folder), so nothing is recomputed per park. Interactively,
+``load_report_data()`` with no folder computes the same thing on the bundled data.
 
 >>> rd = prepare(as_of="2022")
 >>> sorted(rd.assessment.columns[:3])
@@ -34,7 +34,7 @@ from parkdata.files import write_parquet_atomic, write_text_atomic
 from parkdata.inputs.loading import load
 from parkdata.inputs.store import read_processed, write_processed
 from parkdata.projection.trend_paths import PROJECT_COLUMNS, project
-from parkdata.reporting.text import LANGUAGES, check_language
+from parkdata.reporting.wording import LANGUAGES, check_language
 from parkdata.series.levels import values_as_of, year_end_levels
 
 SETTINGS_FILE = "report_settings.json"
@@ -172,7 +172,7 @@ def _open_prepared(folder: Path, stamp: int) -> ReportData:
     return ReportData(panel=read_processed(folder / "panel"), settings=settings, **frames)
 
 
-def report_data(
+def load_report_data(
     data: str | Path | Panel | None = None,
     as_of: str | None = None,
     horizon: int = 3,
@@ -202,7 +202,7 @@ __all__ = [
     "LANGUAGES",
     "ReportData",
     "is_prepared",
+    "load_report_data",
     "open_prepared",
     "prepare",
-    "report_data",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from parkdata.reporting.charts import Chart
-from parkdata.reporting.text import sep
+from parkdata.reporting.wording import sep
 
 
 class Html:

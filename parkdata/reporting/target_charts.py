@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parkdata.contract.vocab import FLOW_KINDS, LEVEL_KINDS, NOT_PARKS
+from parkdata.contract.vocab import FLOW_KINDS, LEVEL_KINDS, NOT_PARKS, SETTLED
 from parkdata.reporting.charts import (
     Chart,
     plot_peers,
@@ -22,8 +22,8 @@ from parkdata.reporting.charts import (
 )
 from parkdata.reporting.formatting import period_label
 from parkdata.reporting.report_data import ReportData
-from parkdata.reporting.text import indicator_names as names_of
-from parkdata.reporting.text import sep, text, unit_name
+from parkdata.reporting.wording import indicator_names as names_of
+from parkdata.reporting.wording import sep, text, unit_name
 
 MAX_EFFICIENCY = 2
 PER_MU = (
@@ -140,7 +140,7 @@ def level_chart(rd: ReportData, row: pd.Series, title: str, lang: str = "zh") ->
         path = p[p["year"] <= goal_year][["year", "mean", "lo80", "hi80", "lo95", "hi95"]]
     last = history.iloc[-1]
     required = None
-    if row["status"] not in ("achieved", "not_achieved") and goal_year > last["year"]:
+    if row["status"] not in SETTLED and goal_year > last["year"]:
         geometric = row["kind"] != "share"
         required = required_path(last["year"], last["value"], goal_year, row["goal"], geometric)
     st = rd.stages

@@ -28,7 +28,7 @@ import pandas as pd
 
 from parkdata.contract.panel import Panel
 from parkdata.contract.periods import as_of_time, period_time
-from parkdata.contract.vocab import QUALITY
+from parkdata.contract.vocab import BOUNDS, QUALITY
 from parkdata.series.derived import derive_indicators
 
 SERIES_COLUMNS = [
@@ -114,7 +114,7 @@ def _group_totals(panel: Panel, values: pd.DataFrame, indicators: Iterable[str])
     )
     if part.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
-    part = part.assign(bound=part["qualifier"].isin(["at_least", "at_most"]))
+    part = part.assign(bound=part["qualifier"].isin(BOUNDS))
     agg = (
         part.groupby(["group_id", "indicator", "period", "basis"])
         .agg(

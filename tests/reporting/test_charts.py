@@ -23,7 +23,7 @@ from parkdata.errors import ParkDataError
 from parkdata.reporting import charts
 from parkdata.reporting.fonts import CJK_FAMILY
 from parkdata.reporting.style import STATUS_COLOURS, house_rc, new_figure, use_house_style
-from parkdata.reporting.text import status_name
+from parkdata.reporting.wording import status_name
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PARKS = ["苏州工业园区", "昆山经济技术开发区", "吴江经济技术开发区", "常熟高新区", "张家港保税区"]

@@ -13,7 +13,7 @@ import pytest
 
 from parkdata.contract.vocab import STATUSES
 from parkdata.reporting.index_page import PortalEntry, check_href, render_index, write_index
-from parkdata.reporting.text import status_name
+from parkdata.reporting.wording import status_name
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ERROR = '<img src=x onerror=alert(2)> 第 3 行 & "quoted"'

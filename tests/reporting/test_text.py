@@ -16,7 +16,7 @@ from parkdata.assessment.verdicts import REASON_FLAGS, REASONS
 from parkdata.contract.schema import packaged_text, read_yaml
 from parkdata.contract.vocab import vocabulary
 from parkdata.projection.anticipate import PROJECTION_CODES, PROJECTION_FLAGS
-from parkdata.reporting.text import has_text, text, unit_name
+from parkdata.reporting.wording import has_text, text, unit_name
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TABLE = read_yaml(packaged_text("text.yaml"), "text.yaml")
