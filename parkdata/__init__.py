@@ -9,7 +9,7 @@ True
 >>> table = pkd.assess(panel, as_of="2022")   # one row per target: gap, growth needed, status
 >>> sorted(table["status"].unique())[:2]
 ['achieved', 'insufficient_data']
->>> bool(pkd.explain(table)["reason"].notna().all())   # codes → zh (or en) sentences
+>>> bool(pkd.explain(table)["reason_text"].notna().all())   # codes → zh (or en) sentences
 True
 >>> paths = pkd.project(panel, to=2025)     # trend paths with 80/95 % bands, every series
 >>> list(paths.columns[:9])

@@ -14,6 +14,9 @@ BUNDLED_RAW_DIR = (
 )
 #: The report notebooks: ``notebooks/`` in a checkout, a copy inside the package when installed.
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if _IN_CHECKOUT else PACKAGE_DIR / "_notebooks"
+#: The files shipped inside the package that pages depend on: data tables (vocabulary, text,
+#: catalog, evaluation presets …) and the HTML templates.
+SHIPPED_DIRS = (PACKAGE_DIR / "data", PACKAGE_DIR / "templates")
 #: Where ``parkdata ingest`` writes Parquet by default.
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed" if _IN_CHECKOUT else Path("data") / "processed"
 #: Where reports go.

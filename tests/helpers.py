@@ -66,8 +66,8 @@ def make_panel(
 
 
 def one(panel: pkd.Panel, **kwargs: object) -> pd.Series:
-    """The one row of the panel's assessment, with its words (reason, target_text …) in Chinese;
-    the codes stay in ``status`` and ``reason_code``."""
+    """The one row of the panel's assessment, with its words (reason_text, target_text …) in
+    Chinese; the codes stay in ``status`` and ``reason``."""
     table = pkd.assess(panel, **kwargs)  # type: ignore[arg-type]
     assert len(table) == 1
     return pkd.explain(table, "zh", panel.catalog).iloc[0]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parkdata import paths
 from parkdata.inputs.sources import MANIFEST, input_files, is_processed_dir
 from parkdata.inputs.store import input_fingerprint
 from parkdata.version import __version__
@@ -60,6 +61,17 @@ def data_fingerprint(data: Path, bundled: bool | None = None) -> dict[str, Any]:
     if is_processed_dir(data):
         return dict(json.loads((data / MANIFEST).read_text(encoding="utf-8")))
     return input_fingerprint(input_files(data, bundled), data)
+
+
+def shipped_fingerprint() -> str:
+    """One hash of every file shipped with the package that a page depends on (the text table,
+    vocabulary, catalog, presets and HTML templates): edit a word, and every page is redone."""
+    sha = hashlib.sha256()
+    for folder in paths.SHIPPED_DIRS:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            sha.update(path.relative_to(folder.parent).as_posix().encode("utf-8"))
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
 
 
 @dataclass(frozen=True)

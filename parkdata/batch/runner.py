@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import difflib
 import json
 import time
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from tqdm.auto import tqdm
 
 from parkdata import paths
@@ -38,10 +38,11 @@ from parkdata.batch.jobs import (
     digest,
     overview_job,
     plan_jobs,
+    shipped_fingerprint,
 )
 from parkdata.batch.kernels import run_job
-from parkdata.contract.names import fold_name
 from parkdata.contract.periods import as_of_label
+from parkdata.contract.registry import REGISTRY_COLUMNS, ParkRegistry
 from parkdata.errors import ArgumentError
 from parkdata.files import write_text_atomic
 from parkdata.reporting.formatting import period_label
@@ -115,12 +116,10 @@ def park_summaries(rd: ReportData) -> dict[str, Any]:
         park = parks.loc[park_id]
         c = counts.loc[park_id] if park_id in counts.index else None
         p = p_mean.get(park_id)
-        aliases = str(park.get("aliases_zh") or "")
         rows.append(
             {
                 "park_id": park_id,
                 "name": str(park.get("short_name_zh") or park_id),
-                "names": [str(park.get("name_zh") or ""), *aliases.split(";")],
                 "kind": str(park.get("kind") or ""),
                 "level": str(park.get("level") or ""),
                 "province": str(park.get("province") or ""),
@@ -132,38 +131,34 @@ def park_summaries(rd: ReportData) -> dict[str, Any]:
         )
     ms = rd.panel.memberships
     groups = {g: sorted(set(m["member_id"])) for g, m in ms.groupby("group_id")}
-    return {"parks": rows, "groups": groups, "as_of": rd.settings.get("as_of_label")}
-
-
-def _lookup(summary: dict[str, Any]) -> dict[str, str]:
-    """Every id, name and alias of the summary's parks and groups (folded) → park_id."""
-    claims: dict[str, set[str]] = {}
-    for p in summary["parks"]:
-        for name in (p["park_id"], p["name"], *p.get("names", [])):
-            if name:
-                claims.setdefault(fold_name(name), set()).add(p["park_id"])
-    for group in summary["groups"]:
-        claims.setdefault(fold_name(group), set()).add(group)
-    return {k: next(iter(v)) for k, v in claims.items() if len(v) == 1}
+    registry = rd.panel.parks.reindex(columns=list(REGISTRY_COLUMNS)).astype(object)
+    return {
+        "parks": rows,
+        "groups": groups,
+        "registry": registry.where(registry.notna(), None).to_dict("records"),
+        "as_of": rd.settings.get("as_of_label"),
+    }
 
 
 def select_parks(
     summary: dict[str, Any], parks: Sequence[str] | None = None, group: str | None = None
 ) -> list[str]:
-    """Park ids to report: those given (ids, Chinese names or aliases), a group with its
+    """Park ids to report: those given (ids, Chinese names or aliases, resolved by the same
+    :class:`~parkdata.contract.registry.ParkRegistry` as every other command), a group with its
     members, or every park (default). Unknown names are an ArgumentError."""
     known = [p["park_id"] for p in summary["parks"]]
-    lookup = _lookup(summary)
+    registry = ParkRegistry(pd.DataFrame(summary["registry"], columns=list(REGISTRY_COLUMNS)))
     if parks:
-        found = [lookup.get(fold_name(p)) for p in parks]
-        unknown = [p for p, f in zip(parks, found, strict=True) if f is None or f not in known]
-        if unknown:
-            close = difflib.get_close_matches(fold_name(unknown[0]), list(lookup), n=3, cutoff=0.3)
-            hint = f"; closest known: {', '.join(close)}" if close else ""
-            raise ArgumentError(f"unknown park(s) {unknown}{hint} (`parkdata summary` lists them)")
-        return list(dict.fromkeys(str(f) for f in found))
+        found = list(dict.fromkeys(registry.find(p) for p in parks))
+        no_page = [p for p in found if p not in known]
+        if no_page:
+            raise ArgumentError(
+                f"{', '.join(no_page)} has no report: the data holds no target and no figure for "
+                "it (`parkdata summary` lists what each park has)"
+            )
+        return found
     if group:
-        group = lookup.get(fold_name(group), group)
+        group = registry.resolve(group) or group
         if group not in summary["groups"]:
             raise ArgumentError(f"unknown group {group!r}; groups: {sorted(summary['groups'])}")
         wanted = {group, *summary["groups"][group]}
@@ -217,12 +212,13 @@ def run_reports(
     out_dir = Path(out) if out is not None else paths.OUTPUTS_DIR
     nb_dir = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS_DIR
     settings = {"as_of": as_of, "horizon": horizon, "confidence": confidence}
-    key = digest(data_fingerprint(data_dir, bundled), settings, __version__)
+    key = digest(data_fingerprint(data_dir, bundled), settings, __version__, shipped_fingerprint())
     source = Path(data) if data is not None else None
     prepared = _prepared(source, out_dir, settings, key, bundled)
     summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
-    if as_of is None and summary.get("as_of") != as_of_label(None):
-        # "as of now" moved on (a month passed): deadlines and statuses may differ; redo all
+    if "registry" not in summary or (as_of is None and summary.get("as_of") != as_of_label(None)):
+        # a park list from an older parkdata, or "as of now" moved on (a month passed):
+        # deadlines and statuses may differ; redo all
         (prepared / PARKS_FILE).unlink()
         prepared = _prepared(source, out_dir, settings, key, bundled)
         summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
@@ -257,7 +253,7 @@ def run_reports(
             pending.append(job)
     if pending:
         outcomes += _execute(
-            pending, out_dir, manifest, manifest_path, executor, jobs, scheduler, progress
+            pending, out_dir, manifest, manifest_path, executor, jobs, scheduler, progress, language
         )
     index = _write_index(out_dir, summary, outcomes, group, language)
     return BatchResult(outcomes, index, time.perf_counter() - start)
@@ -272,6 +268,7 @@ def _execute(
     jobs: int | None,
     scheduler: str | None,
     progress: bool,
+    language: str,
 ) -> list[Outcome]:
     """Run ``pending`` on the executor; write each page as it arrives; keep the manifest."""
     by_future: dict[cf.Future[Outcome], Job] = {}
@@ -280,7 +277,12 @@ def _execute(
     with make_executor(executor, jobs, scheduler) as ex:
         for job in pending:
             by_future[ex.submit(run_job, job)] = job
-        bar = tqdm(total=len(pending), unit="份", desc="报告", disable=not progress)
+        bar = tqdm(
+            total=len(pending),
+            unit=text("cli.progress_unit", language),
+            desc=text("cli.progress_desc", language),
+            disable=not progress,
+        )
         for future in cf.as_completed(by_future):
             job = by_future[future]
             try:

@@ -11,12 +11,13 @@ from parkdata.assessment.target_status import assess
 from parkdata.cli.common import as_of_of, load_data, parks_of, print_table, write_text
 from parkdata.reporting.explanations import explain
 from parkdata.reporting.formatting import format_number, period_label
+from parkdata.reporting.narrative import status_counts_text
 from parkdata.reporting.wording import text
 
 TABLE_COLUMNS = {
     "target_id": "target_id",
     "park_name_zh": "park",
-    "indicator_name_zh": "indicator",
+    "indicator_name": "indicator",
     "target_period": "target_year",
     "target_text": "target",
     "current_period": "current_period",
@@ -26,26 +27,27 @@ TABLE_COLUMNS = {
     "achieved_cagr": "achieved",
     "status_name": "status",
     "p_meet": "p_meet",
-    "reason": "reason",
+    "reason_text": "reason",
 }
 
 
-def _shown(table: pd.DataFrame) -> pd.DataFrame:
+def _shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown = table[list(TABLE_COLUMNS)].rename(
-        columns={k: text(f"cli.{v}") for k, v in TABLE_COLUMNS.items()}
+        columns={k: text(f"cli.{v}", lang) for k, v in TABLE_COLUMNS.items()}
     )
     for key in ("current_value", "pct", "required", "achieved"):
-        col = text(f"cli.{key}")
+        col = text(f"cli.{key}", lang)
         shown[col] = shown[col].astype(float).map(format_number)
-    p = shown[text("cli.p_meet")].astype(float) * 100
-    shown[text("cli.p_meet")] = p.map(lambda x: "" if x != x else f"{x:.0f}")
-    return shown.set_index(text("cli.target_id")).fillna("")
+    p = shown[text("cli.p_meet", lang)].astype(float) * 100
+    shown[text("cli.p_meet", lang)] = p.map(lambda x: "" if x != x else f"{x:.0f}")
+    return shown.set_index(text("cli.target_id", lang)).fillna("")
 
 
 def run(args: argparse.Namespace) -> int:
     panel = load_data(args)
     table = assess(panel, as_of=as_of_of(args), park=parks_of(panel, args.park), rule=args.rule)
-    table = panel.with_names(explain(table, "zh", panel.catalog))
+    lang = args.language
+    table = panel.with_names(explain(table, lang, panel.catalog))
     fmt = args.format or ("json" if args.out and args.out.endswith(".json") else None)
     fmt = fmt or ("csv" if args.out else "table")
     body = (
@@ -59,14 +61,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(body)
         return 0
     if table.empty:
-        print("0 targets: the data holds no plan targets (`parkdata project` still projects)")
+        print(text("cli.no_targets", lang))
         return 0
-    counts = "，".join(f"{k}{v}个" for k, v in table["status_name"].value_counts().items())
-    as_of = period_label(str(table["as_of"].iloc[0]))
-    print(text("cli.assessed", n=len(table), as_of=as_of, counts=counts))
+    as_of = period_label(str(table["as_of"].iloc[0]), lang)
+    counts = status_counts_text(table, lang)
+    print(text("cli.assessed", lang, n=len(table), as_of=as_of, counts=counts))
     if args.out:
-        print(text("cli.all_written", path=args.out))
+        print(text("cli.all_written", lang, path=args.out))
     if args.format in (None, "table"):
         print()
-        print_table(_shown(table), max_rows=args.limit)
+        print_table(_shown(table, lang), max_rows=args.limit)
     return 0

@@ -35,17 +35,19 @@ def _demo_panel(parks: int, seed: int) -> Panel:
 
 
 def run(args: argparse.Namespace) -> int:
-    horizons = [int(h) for h in args.horizons.split(",")]
+    lang = args.language
     options: dict[str, object] = {
-        "horizons": horizons,
+        "horizons": args.horizons,
         "max_fits": args.max_fits,
         "seed": args.seed,
     }
     if args.models:
         options["models"] = args.models.split(",")
-    datasets = [("bundled" if not args.path else str(args.path), "真实数据 (reported figures)")]
+    datasets = [
+        ("bundled" if not args.path else str(args.path), text("cli.backtest_reported", lang))
+    ]
     if args.demo_parks > 0:
-        datasets.append(("demo", f"示例园区（虚构）{args.demo_parks}个 (fictional demo universe)"))
+        datasets.append(("demo", text("cli.backtest_demo", lang, n=args.demo_parks)))
     frames = []
     for name, title in datasets:
         panel = _demo_panel(args.demo_parks, args.seed) if name == "demo" else load_data(args)
@@ -54,16 +56,15 @@ def run(args: argparse.Namespace) -> int:
         frames.append(table.assign(dataset=name))
         if args.format == "csv":
             continue
-        print(f"\n== 滚动起点回测 (rolling-origin backtest): {title} ==")
+        print("\n" + text("cli.backtest_title", lang, title=title))
         if table.empty:
-            print("没有足够长的序列 (no series long enough to backtest)")
+            print(text("cli.backtest_empty", lang))
             continue
-        headers = {c: text(f"cli.{c}") for c in TABLE_COLUMNS}
+        headers = {c: text(f"cli.{c}", lang) for c in TABLE_COLUMNS}
         shown = table[list(TABLE_COLUMNS)].rename(columns=headers)
         shown = shown.round(2).astype(object).fillna("")
         print_table(shown.set_index([headers["model"], headers["horizon"]]), 200)
-        print(
-            f"回测支持的默认模型 (model the backtest supports): {choice_text(choose_model(cases).why)}"
-        )
+        why = choice_text(choose_model(cases).why, lang)
+        print(text("cli.backtest_choice", lang, why=why))
     write_or_print(pd.concat(frames, ignore_index=True), args)
     return 0

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from parkdata.errors import ArgumentError
-from parkdata.inputs.demo import write_demo
+from parkdata.inputs.demo import FICTIONAL_MARK, write_demo
+from parkdata.reporting.wording import text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,6 +22,6 @@ def run(args: argparse.Namespace) -> int:
         raise ArgumentError("--years needs a span of at least two years, e.g. 2013-2024")
     written = write_demo(Path(args.out), args.parks, years, seed=args.seed)
     for table, path in written.items():
-        print(f"wrote {table}: {path}")
-    print("示例园区 are fictional (虚构): every row says so in source and note.")
+        print(text("cli.wrote", args.language, what=table, path=path))
+    print(text("cli.demo_fictional", args.language, mark=FICTIONAL_MARK))
     return 0

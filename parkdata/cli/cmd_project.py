@@ -13,9 +13,10 @@ from parkdata.cli.common import (
     write_or_print,
 )
 from parkdata.projection.trend_paths import PROJECT_COLUMNS, project
-from parkdata.reporting.wording import text
+from parkdata.reporting.wording import indicator_names, text
 
 TABLE_COLUMNS = ("park_name_zh", "indicator_name_zh", *PROJECT_COLUMNS[2:])
+"""Columns of the printed table (the indicator named in the --language chosen)."""
 _HEADERS = {"park_name_zh": "park", "indicator_name_zh": "indicator", "period": "year"}
 
 
@@ -33,8 +34,16 @@ def run(args: argparse.Namespace) -> int:
     table = panel.with_names(table)
     write_or_print(table, args)
     if not args.out and args.format != "csv":
-        headers = {c: text(f"cli.{_HEADERS.get(c, c)}") for c in TABLE_COLUMNS}
-        shown = table[list(TABLE_COLUMNS)].rename(columns=headers)
+        lang = args.language
+        if table.empty:
+            print(text("cli.no_projection", lang))
+            return 0
+        shown = table[list(TABLE_COLUMNS)].assign(
+            indicator_name_zh=table["indicator"].map(indicator_names(panel.catalog, lang))
+        )
+        headers = {c: text(f"cli.{_HEADERS.get(c, c)}", lang) for c in TABLE_COLUMNS}
+        shown = shown.rename(columns=headers)
         print_table(shown.round(2).astype(object).fillna(""), max_rows=args.limit)
-        print(text("projection.df_inf"))
+        if (table["df"] == float("inf")).any():
+            print(text("projection.df_inf", lang))
     return 0

@@ -7,12 +7,10 @@ import sys
 
 from parkdata.batch.runner import run_reports
 from parkdata.cli.common import as_of_of, existing
-from parkdata.errors import ArgumentError
+from parkdata.reporting.wording import text
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.jobs is not None and args.jobs < 1:
-        raise ArgumentError("--jobs must be at least 1")
     result = run_reports(
         data=existing(args.data),
         parks=args.parks,
@@ -32,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
         bundled=args.bundled,
     )
     for failed in result.failed:
-        print(f"失败 {failed.name}: {failed.error}", file=sys.stderr)
+        print(
+            text("cli.failed", args.language, name=failed.name, error=failed.error), file=sys.stderr
+        )
     print(result.describe(args.language))
     return 1 if result.failed else 0

@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 
 from parkdata.inputs.loading import load
-from parkdata.inputs.template import write_template
+from parkdata.inputs.template import DATA_SHEET, write_template
+from parkdata.reporting.wording import text
 
 
 def run(args: argparse.Namespace) -> int:
     out = write_template(Path(args.out), parks=load().parks)
-    print(f"wrote {out}: fill in the sheet 观测数据, then run `parkdata validate {out}`")
+    print(text("cli.template_wrote", args.language, path=out, sheet=DATA_SHEET))
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 from parkdata import paths
@@ -32,6 +33,43 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < least:
+            raise argparse.ArgumentTypeError(f"{value} is below {least}")
+        return number
+
+    return parse
+
+
+def _year(value: str) -> int:
+    """An argparse type: a calendar year parkdata can project to (1990–2100)."""
+    year = _count(1990)(value)
+    if year > 2100:
+        raise argparse.ArgumentTypeError(f"{value} is not a year between 1990 and 2100")
+    return year
+
+
+def _horizons(value: str) -> list[int]:
+    """An argparse type: comma-separated years ahead, each at least 1 (``1,2,3``)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not parts:
+        raise argparse.ArgumentTypeError("give years ahead such as 1,2,3")
+    return sorted({_count(1)(p) for p in parts})
+
+
+def _language(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--language", default="zh", choices=("zh", "en"), help="words in 中文 or English (zh)"
+    )
 
 
 def _bundled(p: argparse.ArgumentParser) -> None:
@@ -64,7 +102,7 @@ def _ingest(sub: argparse._SubParsersAction) -> None:
 def _validate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check files against the data contract (writes nothing)")
     p.add_argument("files", nargs="+", help="CSV, Excel or Parquet files, or folders")
-    p.add_argument("--limit", type=int, default=50, help="how many problems to print")
+    p.add_argument("--limit", type=_count(1), default=50, help="how many problems to print")
     _bundled(p)
 
 
@@ -76,7 +114,8 @@ def _assess(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rule", choices=["unsd", "statcan"], default="unsd", help="status rule")
     p.add_argument("--format", choices=["table", "csv", "json"], help="default: a table")
     p.add_argument("--out", help="also write every column to this .csv or .json file")
-    p.add_argument("--limit", type=int, default=500, help="rows to print in a table")
+    p.add_argument("--limit", type=_count(1), default=500, help="rows to print in a table")
+    _language(p)
 
 
 def _project(sub: argparse._SubParsersAction) -> None:
@@ -85,24 +124,28 @@ def _project(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--park", action="append", help="only this park: id or name (repeatable)")
     p.add_argument("--indicator", action="append", help="only this indicator (repeatable)")
     p.add_argument("--model", help="model(s), comma-separated (default: per indicator)")
-    p.add_argument("--to", type=int, help="project up to this year")
-    p.add_argument("--horizon", type=int, default=3, help="years after the last figure")
+    p.add_argument("--to", type=_year, help="project up to this year")
+    p.add_argument("--horizon", type=_count(1), default=3, help="years after the last figure")
     p.add_argument("--as-of", dest="as_of", help="use only figures for periods ended by then")
     p.add_argument("--format", choices=["table", "csv"], help="what to print (default: a table)")
     p.add_argument("--out", help="write the projections to this CSV file")
-    p.add_argument("--limit", type=int, default=200, help="rows to print in a table")
+    p.add_argument("--limit", type=_count(1), default=200, help="rows to print in a table")
+    _language(p)
 
 
 def _backtest(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backtest", help="rolling-origin backtest: coverage and error per model")
     _data(p)
-    p.add_argument("--demo-parks", type=int, default=100, help="fictional parks (0: skip)")
-    p.add_argument("--horizons", default="1,2,3", help="years ahead, comma-separated")
+    p.add_argument("--demo-parks", type=_count(0), default=100, help="fictional parks (0: skip)")
+    p.add_argument(
+        "--horizons", type=_horizons, default=[1, 2, 3], help="years ahead, comma-separated"
+    )
     p.add_argument("--models", help="models, comma-separated (default: all)")
-    p.add_argument("--max-fits", type=int, default=300, help="statsmodels fits per model")
+    p.add_argument("--max-fits", type=_count(1), default=300, help="statsmodels fits per model")
     p.add_argument("--seed", type=int, default=0, help="seed of the demo universe and sample")
     p.add_argument("--format", choices=["table", "csv"], help="what to print (default: tables)")
     p.add_argument("--out", help="also write the summary to this CSV file")
+    _language(p)
 
 
 def _reports(sub: argparse._SubParsersAction) -> None:
@@ -114,10 +157,12 @@ def _reports(sub: argparse._SubParsersAction) -> None:
     which.add_argument("--parks", nargs="+", metavar="PARK", help="these parks only: ids or names")
     which.add_argument("--group", metavar="GROUP", help="a group and its member parks")
     p.add_argument("--as-of", dest="as_of", help="judge with figures up to this period, e.g. 2022")
-    p.add_argument("--horizon", type=int, default=3, help="years projected past the last figure")
+    p.add_argument(
+        "--horizon", type=_count(1), default=3, help="years projected past the last figure"
+    )
     p.add_argument("--confidence", type=float, default=0.8, choices=(0.8, 0.95))
-    p.add_argument("--language", default="zh", choices=("zh", "en"))
-    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPUs)")
+    _language(p)
+    p.add_argument("--jobs", type=_count(1), default=None, help="parallel workers (default: CPUs)")
     p.add_argument("--executor", default="process", choices=("process", "dask"))
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--out", default=str(paths.OUTPUTS_DIR), help="output folder (%(default)s)")
@@ -131,15 +176,18 @@ def _reports(sub: argparse._SubParsersAction) -> None:
 def _small(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="print parks, targets and observations")
     _data(p)
+    _language(p)
     p = sub.add_parser("catalog", help="print the indicator catalog")
     p.add_argument("--all", action="store_true", help="include the _yoy / _cagr growth variants")
     p = sub.add_parser("template", help="write an Excel template a park office can fill in")
     p.add_argument("--out", default="parkdata_template.xlsx", help="workbook to write (.xlsx)")
+    _language(p)
     p = sub.add_parser("demo", help="write a fictional demo universe (示例园区-0001 …)")
-    p.add_argument("--parks", type=int, default=50, help="how many fictional parks")
+    p.add_argument("--parks", type=_count(1), default=50, help="how many fictional parks")
     p.add_argument("--years", default="2013-2024", help="first-last year")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     p.add_argument("--out", default="data/demo", help="folder to write parks and observations")
+    _language(p)
 
 
 def build_parser() -> argparse.ArgumentParser:

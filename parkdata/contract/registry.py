@@ -11,6 +11,9 @@ from parkdata.contract.names import fold_name
 from parkdata.contract.panel import Panel
 from parkdata.errors import ArgumentError
 
+REGISTRY_COLUMNS = ("park_id", "name_zh", "short_name_zh", "aliases_zh", "kind")
+"""The columns of the park registry a name lookup reads."""
+
 
 class ParkRegistry:
     """Lookup of parks by id, Chinese name, short name or alias."""
@@ -58,6 +61,19 @@ class ParkRegistry:
         }
         return kept.pop() if len(kept) == 1 else None  # none, or two parks: not a guess
 
+    def find(self, name: str) -> str:
+        """The park_id ``name`` stands for; an ArgumentError naming the closest known names (or
+        the parks that share the name) otherwise."""
+        found = self.resolve(name)
+        if found is not None:
+            return found
+        shared = self.shared_by(name)
+        if shared:
+            raise ArgumentError(f"park {name!r} is the name of several parks: {', '.join(shared)}")
+        close = self.suggest(name)
+        hint = f"; closest known: {', '.join(close)}" if close else ""
+        raise ArgumentError(f"unknown park {name!r}{hint} (`parkdata summary` lists them)")
+
     def shared_by(self, name: object) -> list[str]:
         """The parks that share ``name`` (empty unless two or more do)."""
         return self.shared.get(fold_name(name), [])
@@ -81,7 +97,8 @@ def find_parks(panel: Panel, names: str | Iterable[str] | None) -> list[str] | N
     if names is None:
         return None
     wanted = [names] if isinstance(names, str) else list(names)
-    return list(dict.fromkeys(find_park(panel, str(n)) for n in wanted))
+    registry = ParkRegistry(panel.parks)
+    return list(dict.fromkeys(registry.find(str(n)) for n in wanted))
 
 
 def find_park(panel: Panel, name: str) -> str:
@@ -93,13 +110,4 @@ def find_park(panel: Panel, name: str) -> str:
     >>> find_park(panel, "东湖高新区"), find_park(panel, "hukou_hitech")
     ('wuhan_donghu_hitech', 'hukou_hitech')
     """
-    registry = ParkRegistry(panel.parks)
-    found = registry.resolve(name)
-    if found is not None:
-        return found
-    shared = registry.shared_by(name)
-    if shared:
-        raise ArgumentError(f"park {name!r} is the name of several parks: {', '.join(shared)}")
-    close = registry.suggest(name)
-    hint = f"; closest known: {', '.join(close)}" if close else ""
-    raise ArgumentError(f"unknown park {name!r}{hint} (`parkdata summary` lists them)")
+    return ParkRegistry(panel.parks).find(name)

@@ -4,7 +4,7 @@ assessment, enterprise-class or evaluation table, in Chinese (default) or Englis
 >>> import parkdata as pkd
 >>> table = pkd.assess(pkd.load(), park="wuhan_donghu_hitech", as_of="2022")
 >>> row = explain(table).set_index("target_id").loc["donghu-01"]
->>> row["status_name"], row["reason"].startswith("按2019–2022年实际值推算")
+>>> row["status_name"], row["reason_text"].startswith("按2019–2022年实际值推算")
 ('需加快进度', True)
 >>> explain(table, "en").set_index("target_id").loc["donghu-01", "status_name"]
 'needs acceleration'
@@ -31,6 +31,7 @@ from parkdata.reporting.formatting import (
 )
 from parkdata.reporting.wording import (
     check_language,
+    in_language,
     indicator_name,
     model_name,
     sep,
@@ -100,15 +101,27 @@ def _assessment(table: pd.DataFrame, lang: str, catalog: Catalog) -> pd.DataFram
     out = table.copy()
     rows = out.assign(direction=out["indicator"].map(lambda c: "lower" if c in lower else ""))
     records = rows.to_dict("records")
-    out["reason_code"] = table["reason"]
     out["status_name"] = out["status"].map(lambda s: status_name(str(s), lang))
     out["target_text"] = [target_text(r, lang) for r in records]
     out["pace_source"] = [pace_text(r, lang) for r in records]
-    out["reason"] = [reason_text(r, lang) for r in records]
+    out["reason_text"] = [reason_text(r, lang) for r in records]
     out["projection_note"] = [projection_note(r, lang) for r in records]
     out["rule_text"] = out["rule"].map(lambda r: text(f"rule.{r}", lang) if r else "")
     out["indicator_name"] = out["indicator"].map(lambda c: indicator_name(catalog, c, lang))
     return out
+
+
+def _derived(table: pd.DataFrame, lang: str, catalog: Catalog) -> pd.DataFrame:
+    def words(reason: Any, missing_codes: Any) -> str:
+        if missing(reason) or not reason:
+            return ""
+        codes = [] if missing(missing_codes) else str(missing_codes).split(",")
+        names = sep("list", lang).join(indicator_name(catalog, c.strip(), lang) for c in codes)
+        return text(f"derived.{reason}", lang, missing=names)
+
+    return table.assign(
+        reason_text=[words(r, m) for r, m in zip(table["reason"], table["missing"], strict=True)]
+    )
 
 
 def _rules_text(codes: str, rules: Mapping[str, Any], lang: str) -> str:
@@ -207,9 +220,7 @@ def evaluation_note(
             indicator_name(catalog, c, lang) for c in params["indicators"]
         )
     if "dimensions" in params:
-        names = {
-            d.code: (d.zh if lang == "zh" else d.en) for p in PRESETS.values() for d in p.dimensions
-        }
+        names = {d.code: in_language(d, lang) for p in PRESETS.values() for d in p.dimensions}
         params["dimensions"] = sep("list", lang).join(
             f"{names.get(code, code)} {weight:g}%" for code, weight in params["dimensions"].items()
         )
@@ -242,16 +253,21 @@ def choice_text(why: Reason, lang: str = "zh") -> str:
 def explain(table: pd.DataFrame, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """``table`` with words added for its codes (the table itself is not changed).
 
-    - an ``assess`` table gets ``status_name``, ``target_text``, ``reason`` (the sentence; the
-      code stays in ``reason_code``), ``pace_source``, ``projection_note``, ``rule_text`` and
+    - an ``assess`` table gets ``status_name``, ``target_text``, ``reason_text`` (the sentence
+      for the ``reason`` code), ``pace_source``, ``projection_note``, ``rule_text`` and
       ``indicator_name``;
     - a ``classify_enterprises`` table gets ``class_reason`` and ``indicator_notes_text``, a
       ``compute_efficiency_indicators`` table ``indicator_notes_text``;
-    - an ``evaluate`` table gets ``status_text``.
+    - an ``evaluate`` table gets ``status_text``;
+    - an ``indicators`` table gets ``reason_text`` (why a value could not be computed).
+
+    Explaining a table twice gives the same columns: the codes are never replaced.
     """
     check_language(lang)
     if "target_id" in table.columns and "reason" in table.columns:
         return _assessment(table, lang, catalog or default_catalog())
+    if {"missing", "reason", "indicator"} <= set(table.columns):  # pkd.indicators
+        return _derived(table, lang, catalog or default_catalog())
     if "rules_fired" in table.columns:
         return _enterprises(table, lang)
     if "indicator_notes" in table.columns:  # compute_efficiency_indicators
@@ -260,4 +276,6 @@ def explain(table: pd.DataFrame, lang: str = "zh", catalog: Catalog | None = Non
         )
     if "n_ranked" in table.columns:
         return _evaluation(table, lang)
-    raise TypeError("explain() takes a table from assess, classify_enterprises or evaluate")
+    raise TypeError(
+        "explain() takes a table from assess, indicators, classify_enterprises or evaluate"
+    )

@@ -45,7 +45,7 @@ def format_value(value: float, unit: str = "", lang: str = "zh") -> str:
     if missing(value):
         return ""
     number = f"{value:,.0f}" if unit in COUNT_UNITS and abs(value) >= 10 else format_number(value)
-    return with_unit(number, unit_name(unit, lang), lang)
+    return with_unit(number, unit_name(unit, lang, float(number.replace(",", ""))), lang)
 
 
 def format_range(low: float, high: float, unit: str = "", lang: str = "zh") -> str:

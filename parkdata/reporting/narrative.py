@@ -38,12 +38,17 @@ def status_counts(rows: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts[s]) for s in STATUSES if counts.get(s, 0)}
 
 
-def counts_sentence(park: str, rows: pd.DataFrame, as_of: str, lang: str = "zh") -> str:
-    """'截至2022年，东湖高新区共有15个规划目标：…' — how many targets are in each status."""
-    parts = sep("clause", lang).join(
+def status_counts_text(rows: pd.DataFrame, lang: str = "zh") -> str:
+    """'已完成2个，进度正常3个' — how many of ``rows`` are in each status, in status order."""
+    return sep("clause", lang).join(
         text("narrative.count_part", lang, status=status_name(s, lang), n=n)
         for s, n in status_counts(rows).items()
     )
+
+
+def counts_sentence(park: str, rows: pd.DataFrame, as_of: str, lang: str = "zh") -> str:
+    """'截至2022年，东湖高新区共有15个规划目标：…' — how many targets are in each status."""
+    parts = status_counts_text(rows, lang)
     as_of = period_label(as_of, lang)
     return text("narrative.counts", lang, as_of=as_of, park=park, n=len(rows), parts=parts)
 
@@ -100,7 +105,7 @@ def pace_sentence(row: pd.Series, name: str, lang: str = "zh") -> str:
         year=str(row["target_period"])[:4],
         target=row["target_text"],
         status=status_name(str(row["status"]), lang),
-        reason=row.get("reason") or "",
+        reason=row.get("reason_text") or "",
     ).strip()
 
 

@@ -32,7 +32,7 @@ from parkdata.reporting.formatting import format_number, pct, period_label
 from parkdata.reporting.report_data import ReportData, check_settings, load_report_data
 from parkdata.reporting.sections import Section, report_css, section
 from parkdata.reporting.target_charts import MAX_BARS, indicator_names
-from parkdata.reporting.wording import indicator_name, status_name, text
+from parkdata.reporting.wording import in_language, indicator_name, status_name, text
 
 MAX_HEATMAP_PARKS = 60
 MAX_HEATMAP_COLUMNS = 40
@@ -43,13 +43,13 @@ def _preset_name(code: str | None, lang: str) -> str:
     preset = PRESETS.get(code or "")
     if preset is None:
         return text("overview.eval_custom", lang)
-    return preset.zh if lang == "zh" else preset.en
+    return in_language(preset, lang)
 
 
 def _tier_name(code: str, lang: str) -> str:
     for tier in TIERS:
         if tier.code == code:
-            return tier.zh if lang == "zh" else tier.en
+            return in_language(tier, lang)
     return code
 
 

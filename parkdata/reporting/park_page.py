@@ -282,7 +282,7 @@ class ParkReport:
                 "name": self.names.get(r["indicator"], r["indicator"]),
                 "target": f"{r['target_text']}{sep('clause', lang)}{year_text(r['target_period'], lang)}",
                 "reason": sep("semicolon", lang).join(
-                    str(x) for x in (r.get("reason"), r.get("projection_note")) if x == x and x
+                    str(x) for x in (r.get("reason_text"), r.get("projection_note")) if x == x and x
                 ),
             }
             for _, r in unassessed.iterrows()

@@ -50,13 +50,15 @@ def _year(period: object) -> float:
 
 
 def _data_caption(history: pd.DataFrame, lang: str) -> str:
-    """'数据：file row 3, 7, 9；…' — where every plotted figure comes from, rows grouped by file."""
+    """'数据：file 第3、7、9行；…' — where every plotted figure comes from, rows grouped by file."""
     rows: dict[str, list[str]] = {}
     for source in dict.fromkeys(history["source"].astype(str)):
         file, _, row = source.rpartition(" row ")
         rows.setdefault(file or source, []).append(row if file else "")
     data = sep("semicolon", lang).join(
-        f"{file} row {', '.join(r for r in found if r)}" if any(found) else file
+        text("chart.file_rows", lang, file=file, rows=sep("list", lang).join(r for r in found if r))
+        if any(found)
+        else file
         for file, found in rows.items()
     )
     return text("chart.data", lang, data=data or text("chart.data_none", lang))
@@ -294,7 +296,7 @@ def efficiency_charts(rd: ReportData, park_id: str, lang: str = "zh") -> list[Ch
             unit=unit_name(units.get(indicator, ""), lang),
             lang=lang,
         )
-        caption = peers_text + sep("stop", lang) + (" " if lang == "en" else "")
+        caption = peers_text + sep("sentence_end", lang)
         caption += _window_note(values, shown, highlight, lang)
         caption += _data_caption(same[same["park_id"] == park_id], lang)
         caption += text("chart.other_sources", lang)

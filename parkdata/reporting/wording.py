@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -66,7 +66,7 @@ def text(key: str, lang: str = "zh", **params: Any) -> str:
     """The text ``key`` in ``lang``, with ``{params}`` filled in (``n`` picks the English
     singular when it is 1)."""
     entry = _table()[key]
-    template = entry.zh if lang == "zh" else entry.en
+    template = entry.zh if check_language(lang) == "zh" else entry.en
     if lang == "en" and entry.en_one is not None and params.get("n") == 1:
         template = entry.en_one
     return template.format(**params) if params else template
@@ -77,10 +77,25 @@ def has_text(key: str) -> bool:
     return key in _table()
 
 
+class Bilingual(Protocol):
+    """Anything named in both languages: vocabulary terms, presets, dimensions, size tiers."""
+
+    @property
+    def zh(self) -> str: ...
+
+    @property
+    def en(self) -> str: ...
+
+
+def in_language(named: Bilingual, lang: str = "zh") -> str:
+    """The name of ``named`` in ``lang`` (its ``zh`` or ``en``)."""
+    return named.zh if check_language(lang) == "zh" else named.en
+
+
 def _term(items: Iterable[Term], code: str, lang: str) -> str:
     for item in items:
         if item.code == code:
-            return item.zh if lang == "zh" else item.en
+            return in_language(item, lang)
     return code
 
 
@@ -113,18 +128,19 @@ def kind_name(kind: str, lang: str = "zh") -> str:
     return name
 
 
-def unit_name(unit: str | None, lang: str = "zh") -> str:
+def unit_name(unit: str | None, lang: str = "zh", n: float | None = None) -> str:
     """A unit as a reader of ``lang`` writes it: Chinese units as printed, English names for
-    English pages (亿元 → 100 million yuan, 万元/亩 → 10,000 yuan per mu, 家 → firms)."""
+    English pages (亿元 → 100 million yuan, 万元/亩 → 10,000 yuan per mu, 家 → firms; with
+    ``n=1``, 家 → firm)."""
     if not unit:
         return ""
-    if lang == "zh":
+    if check_language(lang) == "zh":
         return unit
     if "/" in unit:
         top, _, bottom = unit.partition("/")
-        return f"{unit_name(top, lang)} per {unit_name(bottom, lang)}"
+        return f"{unit_name(top, lang, n)} per {unit_name(bottom, lang, 1)}"
     key = f"unit.{unit}"
-    return text(key, "en") if has_text(key) else unit
+    return text(key, "en", n=1 if n == 1 else 2) if has_text(key) else unit
 
 
 def indicator_name(catalog: Catalog, code: str, lang: str = "zh") -> str:
@@ -142,7 +158,8 @@ def indicator_names(catalog: Catalog, lang: str = "zh") -> dict[str, str]:
 
 def sep(kind: str, lang: str = "zh") -> str:
     """Punctuation of ``lang``: ``colon``, ``list`` (、 or , ), ``clause`` (，/, ),
-    ``semicolon``, ``open`` / ``close`` (brackets), ``stop`` (。 or .)."""
+    ``semicolon``, ``open`` / ``close`` (brackets), ``stop`` (。 or .), ``sentence_end`` (。 or
+    '. ', before another sentence)."""
     zh = {
         "colon": "：",
         "list": "、",
@@ -151,6 +168,7 @@ def sep(kind: str, lang: str = "zh") -> str:
         "open": "（",
         "close": "）",
         "stop": "。",
+        "sentence_end": "。",
     }
     en = {
         "colon": ": ",
@@ -160,5 +178,6 @@ def sep(kind: str, lang: str = "zh") -> str:
         "open": " (",
         "close": ")",
         "stop": ".",
+        "sentence_end": ". ",
     }
-    return (zh if lang == "zh" else en)[kind]
+    return (zh if check_language(lang) == "zh" else en)[kind]

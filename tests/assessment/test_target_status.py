@@ -20,7 +20,7 @@ def test_worked_example_unsd_ratio_1_104_on_track() -> None:
     row = one(make_panel(WORKED, [TAX_TARGET]), as_of="2023")
     assert row["unsd_ratio"] == pytest.approx(1.104, abs=5e-4)
     assert row["status"] == "on_track" and row["status_name"] == "按当前进度可完成"
-    assert row["reason_code"] == "pace"
+    assert row["reason"] == "pace"
     assert row["achieved_cagr"] == pytest.approx(((26 / 18) ** 0.25 - 1) * 100)
     assert row["required_cagr"] == pytest.approx(((30 / 26) ** 0.5 - 1) * 100)
     assert row["expected_value"] == pytest.approx(26 * (26 / 18) ** 0.5)
@@ -103,7 +103,7 @@ def test_bounds_decide_only_one_way() -> None:
     assert one(make_panel(obs, [target]), as_of="2022")["status"] == "achieved"
     higher = make_panel(obs, [target | {"target_value": 1200.0}])
     row = one(higher, as_of="2022")
-    assert row["status"] != "achieved" and "区间值" in row["reason"]
+    assert row["status"] != "achieved" and "区间值" in row["reason_text"]
     assert "latest_is_bound" in row["reason_flags"]
     at_deadline = [
         ("p", "operating_revenue", 2023, 900.0),
@@ -137,7 +137,7 @@ def test_multiple_doubling_target() -> None:
     assert row["unsd_ratio"] == pytest.approx((expected - 100) / 100)
     assert row["status"] == "on_track"
     no_base = one(make_panel(obs[1:], [target]), as_of="2023")
-    assert no_base["status"] == "insufficient_data" and "基期" in no_base["reason"]
+    assert no_base["status"] == "insufficient_data" and "基期" in no_base["reason_text"]
 
 
 def test_growth_rate_target_from_levels_and_from_reported_growth() -> None:
@@ -161,7 +161,7 @@ def test_growth_rate_target_from_levels_and_from_reported_growth() -> None:
     reported = [("p", "industrial_value_added_yoy", 2023, 8.0)]
     one_year = target | {"base_period": "2022"}
     row = one(make_panel(reported, [one_year]), as_of="2023")
-    assert row["status"] == "not_achieved" and "8%" in row["reason"]
+    assert row["status"] == "not_achieved" and "8%" in row["reason_text"]
     # one year's 同比 does not settle a three-year average: judged as pace (8/10 = 0.8)
     row = one(make_panel(reported, [target]), as_of="2023")
     assert row["status"] == "needs_acceleration"
@@ -248,17 +248,17 @@ def test_count_over_threshold_across_member_parks() -> None:
     assert one(three, as_of="2023")["status"] == "needs_acceleration"
     unknown = make_panel(obs[:3], [target | {"target_value": 3.0}], members)
     row = one(unknown, as_of="2023")
-    assert row["status"] == "insufficient_data" and "成员" in row["reason"]
+    assert row["status"] == "insufficient_data" and "成员" in row["reason_text"]
     met = make_panel([*obs, ("b", "operating_revenue", 2024, 1001.0)], [target], members)
     assert one(met, as_of="2024")["status"] == "achieved"
 
 
 def test_missing_target_year_and_single_point_are_stated() -> None:
     row = one(make_panel(WORKED[-1:], [TAX_TARGET]), as_of="2023")
-    assert row["status"] == "insufficient_data" and "1个数据点" in row["reason"]
-    assert row["reason_code"] == "one_figure_no_pace"
+    assert row["status"] == "insufficient_data" and "1个数据点" in row["reason_text"]
+    assert row["reason"] == "one_figure_no_pace"
     no_year = one(make_panel(WORKED, [TAX_TARGET | {"target_period": None}]), as_of="2023")
-    assert no_year["status"] == "insufficient_data" and "目标年份" in no_year["reason"]
+    assert no_year["status"] == "insufficient_data" and "目标年份" in no_year["reason_text"]
 
 
 def test_unknown_park_and_rule_are_refused(panel: pkd.Panel) -> None:
@@ -279,7 +279,7 @@ def test_every_bundled_target_gets_a_status_or_a_reason(panel: pkd.Panel) -> Non
     assert len(table) == len(panel.targets)
     assert set(table["status"]) <= set(STATUSES)
     worded = pkd.explain(table)
-    assert table["reason"].notna().all() and worded["reason"].str.len().gt(0).all()
+    assert table["reason"].notna().all() and worded["reason_text"].str.len().gt(0).all()
     assert worded["status_name"].notna().all()
     assert (table["status"] != "insufficient_data").sum() >= 5
     donghu = table.set_index("target_id").loc["donghu-01"]
@@ -331,7 +331,7 @@ def test_a_year_short_of_every_year_fails_before_the_deadline() -> None:
         ("p", "high_tech_enterprises", 2024, 240),
     ]
     row = one(make_panel(obs, [target]), as_of="2024")
-    assert row["status"] == "not_achieved" and "无法挽回" in row["reason"]
+    assert row["status"] == "not_achieved" and "无法挽回" in row["reason_text"]
 
 
 def test_pace_counts_from_the_plan_base_year() -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from parkdata import paths
-from parkdata.batch.jobs import safe_name
+from parkdata.batch.jobs import safe_name, shipped_fingerprint
 from parkdata.batch.runner import run_reports
 from parkdata.cli import main
 from parkdata.inputs.demo import write_demo
@@ -135,6 +135,24 @@ def test_warm_kernel_keeps_one_client(batch: Path) -> None:
     finally:
         _shutdown_kernel()
     assert counts[1] == counts[2]
+
+
+def test_a_changed_word_or_template_changes_the_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies = []
+    for folder in paths.SHIPPED_DIRS:
+        shutil.copytree(folder, tmp_path / folder.name)
+        copies.append(tmp_path / folder.name)
+    monkeypatch.setattr(paths, "SHIPPED_DIRS", tuple(copies))
+    before = shipped_fingerprint()
+    assert shipped_fingerprint() == before  # stable when nothing changed
+    text_yaml = tmp_path / "data" / "text.yaml"
+    text_yaml.write_text(text_yaml.read_text(encoding="utf-8").replace("已完成", "已达成"), "utf-8")
+    after_text = shipped_fingerprint()
+    css = tmp_path / "templates" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert len({before, after_text, shipped_fingerprint()}) == 3
 
 
 def test_safe_names() -> None:

@@ -17,11 +17,27 @@ from parkdata.cli.parser import COMMANDS
 
 
 def test_summary_prints_parks_targets_and_observations(capsys: pytest.CaptureFixture[str]) -> None:
+    panel = pkd.load()
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
-    assert "湖口高新园区" in out and "常德市园区" in out
-    panel = pkd.load()
+    assert "湖口高新园区" in out and "常德市园区" in out and "高新区" in out
+    assert f"目标{len(panel.targets)}个，观测{len(panel.observations)}条" in out
+    assert "水平值（level）" in out and "倍增（multiple）" in out
+    assert main(["summary", "--language", "en"]) == 0
+    out = capsys.readouterr().out
     assert f"{len(panel.targets)} targets, {len(panel.observations)} observations" in out
+    assert "high-tech zone" in out and "湖口高新园区" in out  # names stay as registered
+
+
+def test_assess_speaks_the_language_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["assess", "--park", "wuhan_donghu_hitech", "--as-of", "2022"]
+    assert main(args) == 0
+    zh = capsys.readouterr().out
+    assert "15个目标，评估截至2022年" in zh and "需加快进度" in zh and "地区生产总值" in zh
+    assert main([*args, "--language", "en"]) == 0
+    en = capsys.readouterr().out
+    assert "15 targets, assessed as of 2022" in en and "needs acceleration" in en
+    assert "Gross domestic product" in en and "需加快进度" not in en
 
 
 def test_catalog_command_lists_chinese_names(capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,7 +170,7 @@ def test_backtest_prints_coverage_for_real_and_demo_data(
     args = ["backtest", "--demo-parks", "12", "--models", "loglinear,naive,cagr2"]
     assert main([*args, "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "真实数据 (reported figures)" in text and "示例园区（虚构）12个" in text
+    assert "== 滚动起点回测：真实数据 ==" in text and "滚动起点回测：示例园区（虚构）12个" in text
     assert "80%区间覆盖率%" in text and "回测支持的默认模型" in text
     table = pd.read_csv(out)
     assert set(table["dataset"]) == {"bundled", "demo"}
@@ -204,9 +220,22 @@ def test_help_of_parkdata_and_every_command_works(command: str) -> None:
         (["summary", "no/such/folder"], "no such file or folder: no/such/folder"),
         (["assess", "no/such/folder"], "no such file or folder"),
         (["reports", "--language", "fr"], "invalid choice: 'fr'"),
-        (["reports", "--parks", "nope", "--quiet"], "unknown park(s) ['nope']"),
+        (["reports", "--parks", "nope", "--quiet"], "unknown park 'nope'; closest known"),
+        (
+            ["reports", "--parks", "武陵工业园", "--quiet"],
+            "wuling_ip has no report: the data holds",
+        ),
         (["reports", "--as-of", "soon", "--quiet"], "as_of 'soon' is not a period"),
-        (["reports", "--jobs", "0", "--quiet"], "--jobs must be at least 1"),
+        (["reports", "--jobs", "0", "--quiet"], "argument --jobs: 0 is below 1"),
+        (["reports", "--horizon", "-1", "--quiet"], "argument --horizon: -1 is below 1"),
+        (["project", "--horizon", "three"], "argument --horizon: 'three' is not a whole number"),
+        (["project", "--to", "20025"], "argument --to: 20025 is not a year between 1990 and 2100"),
+        (["backtest", "--horizons", "1,0"], "argument --horizons: 0 is below 1"),
+        (["backtest", "--horizons", ","], "argument --horizons: give years ahead such as 1,2,3"),
+        (["backtest", "--demo-parks", "-5"], "argument --demo-parks: -5 is below 0"),
+        (["assess", "--limit", "0"], "argument --limit: 0 is below 1"),
+        (["demo", "--parks", "0", "--out", "x"], "argument --parks: 0 is below 1"),
+        (["summary", "--language", "de"], "invalid choice: 'de'"),
         (["demo", "--years", "twenty", "--out", "x"], "--years needs first-last years"),
         (["ingest", "--raw", "no/such/folder"], "no such file or folder"),
         (["validate", "no/such/file.csv"], "no such file or folder"),

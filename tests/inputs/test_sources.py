@@ -133,7 +133,7 @@ def test_a_folder_with_parks_and_figures_but_no_targets_works(
     panel = pkd.load(tmp_path)
     assert pkd.assess(panel).empty and panel.targets.empty
     assert main(["assess", str(tmp_path)]) == 0
-    assert "no plan targets" in capsys.readouterr().out
+    assert "数据中没有规划目标" in capsys.readouterr().out
     rd = pkd.prepare(tmp_path, as_of="2022")
     assert set(rd.paths["park_id"]) == {"crab_park"}
     report = pkd.park_report("蟹园", rd, as_of="2022")
