@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 VENV = .venv
 
-.PHONY: help venv install install-dev run reports lab ingest summary test lint imports format typecheck notebooks-check strip-notebooks check compare bench demo template fixtures clean
+.PHONY: help venv install install-dev run reports lab ingest summary test chaos lint imports format typecheck notebooks-check strip-notebooks check compare bench demo template fixtures clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,8 +33,11 @@ ingest: install  ## data/raw -> data/processed (does nothing if inputs are uncha
 summary: install  ## print parks, targets and observations
 	$(VENV)/bin/parkdata summary
 
-test: install-dev  ## run the test suite
+test: install-dev  ## run the test suite (the chaos suite included)
 	$(PY) -m pytest
+
+chaos: install-dev  ## only the chaos suite: dead kernels, hangs, signals, locks, full disks, hostile data
+	$(PY) -m pytest -m chaos
 
 lint: install-dev  ## ruff lint and format check
 	$(VENV)/bin/ruff check parkdata tests benchmarks tools
@@ -76,4 +79,6 @@ fixtures: install  ## regenerate test fixtures (format variants, bad-input corpu
 
 clean:  ## remove generated data and caches (raw data is never touched)
 	rm -rf data/processed/*.parquet data/processed/manifest.json data/processed/issues.csv \
+	  data/processed/catalog_extra.yaml data/processed/gen-* data/processed/.gen-* \
+	  data/processed/.*.tmp data/processed/.ingest.lock \
 	  benchmarks/_work .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ class Issue:
     fix: str
     sheet: str | None = None
     severity: str = "error"  # "error" rejects the row; "warning" keeps it
+    code: str | None = None  # a warning's code, for reports to say it in words (text.yaml)
 
     def location(self) -> str:
         """Human-readable place: ``file [sheet] row N, column C``."""

@@ -21,6 +21,7 @@ import pandas as pd
 
 from parkdata.assessment.rules import meets
 from parkdata.contract.panel import Panel
+from parkdata.contract.vocab import POSITIVE_BASE
 from parkdata.series.growth import cagr, project_level
 
 _EPS = 1e-9
@@ -70,6 +71,8 @@ def level_measures(tg: pd.DataFrame, trend: pd.DataFrame, growth: pd.DataFrame) 
         [g * out["base_v"], project_level(out["base_v"], g / 100, years)],
         g,
     )
+    # a goal grown from a base of 0 or less is no goal (0 × 2 = 0 would be met by anything)
+    out["goal"] = out["goal"].where(~(out["kind"].isin(POSITIVE_BASE) & (out["base_v"] <= 0)))
     # observed pace: levels first, reported growth rates when only one level is known
     span = out["cur_t"] - out["first_t"]
     out["cagr_obs"] = np.where(span > _EPS, cagr(out["first_v"], out["cur_value"], span), np.nan)

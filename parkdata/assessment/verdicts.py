@@ -1,6 +1,12 @@
 """From where a target stands to a verdict: gap, growth required and achieved, the rule's
 ratio, a status code and a reason code (docs/assessment.md lists every reason).
 
+A target whose goal is grown from a base (倍增, 年均增长) with a base or latest figure of zero
+or less is never met by arithmetic accident (0 × 2 ≥ 0): it is ``insufficient_data`` with the
+reason ``non_positive_level`` (``non_positive`` marks those rows: they get no projection); so is
+a level target whose pace cannot be computed because a figure is zero or less (its series may
+still be projected on a line).
+
 The first branch of :data:`BRANCHES` whose condition holds gives the status and the reason;
 no branch means the pace decides (``pace``, or ``stale_pace`` when the target year has passed
 without its figure). ``reason_flags`` adds ``latest_is_bound`` where the latest figure is a
@@ -20,10 +26,11 @@ from parkdata.assessment.rules import (
     statcan_ratio,
     unsd_ratio,
 )
-from parkdata.contract.vocab import BOUNDS, FLOW_KINDS, LEVEL_KINDS
+from parkdata.contract.vocab import BOUNDS, FLOW_KINDS, LEVEL_KINDS, POSITIVE_BASE
 from parkdata.series.growth import cagr, project_level
 
 REASONS = (
+    "non_positive_level",
     "met",
     "every_year_met",
     "reported_growth_met",
@@ -119,10 +126,17 @@ def _branches(out: pd.DataFrame, now: float) -> list[tuple[pd.Series, object, st
     )
     growth_status = pd.Series(classify_statcan(out["rep_growth"] / rate), index=out.index)
     years_ok = out["low"] >= goal
+    # a goal grown from a base of 0 or less, or a latest figure of 0 or less, decides nothing
+    grown = kind.isin(POSITIVE_BASE) & ~growth_mode
+    non_positive_base = grown & ((out["base_v"] <= 0) | (cur <= 0))
+    # a level's pace (CAGR) needs levels above 0: say so instead of "one figure"
+    no_pace = level & out["cagr_obs"].isna() & ~growth_mode & (out["n_points"] >= 2)
+    non_positive_pace = no_pace & ((out["v_b"] <= 0) | (cur <= 0))
     undecided_count = (
         count & (out["expected"] < goal) & (out["expected"] + out["undecided"] >= goal)
     )
     return [
+        (non_positive_base, "insufficient_data", "non_positive_level"),
         (~growth_mode & ~increment & (met == 1), "achieved", "met"),
         (
             increment & out["complete"] & years_ok & passed & at_deadline,
@@ -145,6 +159,7 @@ def _branches(out: pd.DataFrame, now: float) -> list[tuple[pd.Series, object, st
         (growth_final & (growth_met == 0), "not_achieved", "reported_growth_short"),
         (passed & at_deadline & met.isna(), "insufficient_data", "target_year_bound"),
         (undecided_count, "insufficient_data", "members_without_figures"),
+        (non_positive_pace, "insufficient_data", "non_positive_level"),
         (
             level & out["cagr_obs"].isna() & ~growth_mode,
             "insufficient_data",
@@ -171,6 +186,8 @@ def decide(out: pd.DataFrame, now: float, rule: str) -> pd.DataFrame:
     at_deadline = (out["cur_t"] - out["T"]).abs() < _EPS
     pace = np.where(passed & ~at_deadline, "stale_pace", "pace")
     out["reason"] = np.select(conditions, [r for _, _, r in branches], pace)
+    grown = out["kind"].isin(POSITIVE_BASE)  # a level target's series may still be projected
+    out["non_positive"] = grown & (out["reason"] == "non_positive_level")
     met = meets(
         out["cur_value"].astype(float),
         out["cur_qualifier"],

@@ -1,16 +1,32 @@
-"""The executors a batch runs on: a process pool (warm kernels, one per worker), a Dask
-cluster's, or any ``concurrent.futures`` executor the caller brings."""
+"""The executors a batch runs on: a process pool (warm kernels, one per worker; workers that
+ignore Ctrl-C and exit when the driver is gone), a Dask cluster's, or any ``concurrent.futures``
+executor the caller brings."""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from parkdata.batch.kernels import worker_init
 from parkdata.errors import ArgumentError
 
 EXECUTORS = ("process", "dask")
+
+
+def stop_pool(pool: cf.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now (their kernels follow them)."""
+    # the executor has no public way to end running work; its worker table is stable since 3.8
+    workers = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
+        if worker.is_alive():
+            worker.kill()
 
 
 @contextmanager
@@ -22,8 +38,18 @@ def make_executor(
         yield kind
         return
     if kind == "process":
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as ex:
-            yield ex
+        pool = cf.ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=mp.get_context("spawn"),
+            initializer=worker_init,
+            initargs=(os.getpid(),),
+        )
+        try:
+            yield pool
+        except BaseException:
+            stop_pool(pool)  # Ctrl-C, SIGTERM or an error: stop now, do not wait for the parks
+            raise
+        pool.shutdown(wait=True)
         return
     if kind == "dask":
         try:  # optional: Dask is an extra (pip install 'parkdata[dask]')

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from parkdata import paths
+from parkdata.files import file_hash
 from parkdata.inputs.sources import MANIFEST, input_files, is_processed_dir
 from parkdata.inputs.store import input_fingerprint
 from parkdata.version import __version__
 
+DEFAULT_TIMEOUT = 600
+"""Seconds a park's notebook may run before it fails (``parkdata reports --timeout``)."""
 OVERVIEW = "__overview__"
 """The job name of the overview page."""
 _RESERVED = {
@@ -49,17 +52,14 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def data_fingerprint(data: Path, bundled: bool | None = None) -> dict[str, Any]:
     """What the data is: every input's hash — the bundled files too when the one bundled-data
     rule reads them — or a processed folder's manifest; the shipped catalog's and vocabulary's
     hashes and the library version. No file is parsed."""
     if is_processed_dir(data):
-        return dict(json.loads((data / MANIFEST).read_text(encoding="utf-8")))
+        manifest = dict(json.loads((data / MANIFEST).read_text(encoding="utf-8")))
+        manifest.pop("generation", None)  # where the tables are, not what they hold
+        return manifest
     return input_fingerprint(input_files(data, bundled), data)
 
 
@@ -86,6 +86,7 @@ class Job:
     output: str
     key: str
     reuse_kernel: bool = True
+    timeout: float = DEFAULT_TIMEOUT
 
 
 @dataclass
@@ -114,9 +115,10 @@ def plan_jobs(
     base: dict[str, Any],
     key: str,
     reuse_kernel: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> list[Job]:
     """One job per park, keyed on the data, the notebook, the parameters and the version."""
-    nb_hash = file_digest(notebook)
+    nb_hash = file_hash(notebook)
     jobs = []
     for name in names:
         params = {"park_id": name, **base}
@@ -130,6 +132,7 @@ def plan_jobs(
                 output=str(Path("reports") / f"{safe_name(name)}.html"),
                 key=digest(key, nb_hash, _keyed(params), __version__),
                 reuse_kernel=reuse_kernel,
+                timeout=timeout,
             )
         )
     return jobs
@@ -143,6 +146,7 @@ def overview_job(
     key: str,
     title: str,
     reuse_kernel: bool,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Job:
     """The overview page's job (the group, or the parks of the run)."""
     params = {**base, "group": group, "parks": None if group else names}
@@ -154,6 +158,7 @@ def overview_job(
         title=title,
         language=base["language"],
         output="overview.html",
-        key=digest(key, file_digest(notebook), _keyed(params), __version__),
+        key=digest(key, file_hash(notebook), _keyed(params), __version__),
         reuse_kernel=reuse_kernel,
+        timeout=timeout,
     )

@@ -8,10 +8,13 @@ on a warm kernel and export HTML in-process (:mod:`parkdata.batch.kernels`); the
 so a worker on another machine only needs to read the prepared folder (shared storage).
 
 A cache keyed on everything a report depends on (the data's fingerprint, the notebook, the
-parameters, the library version: :mod:`parkdata.batch.jobs`) makes an unchanged rerun do no
-work: the keys are checked against ``.cache/reports.json`` without loading the data. A park that
-fails is listed in the index with its error; the others go on, and the run returns the failures
-(the CLI exits 1).
+parameters with the as-of fixed at the start, the library version: :mod:`parkdata.batch.jobs`)
+makes an unchanged rerun do no work: each page's entry (:mod:`parkdata.batch.report_cache`) is
+checked without loading the data. One run at a time writes a folder
+(:mod:`parkdata.batch.output_lock`). A park that fails, times out, kills its kernel or cannot be
+written is listed in the index with its reason; the others go on, and the run returns the
+failures (the CLI exits 1). Ctrl-C and SIGTERM stop the workers and write the index of what
+finished (:class:`BatchInterrupted`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,14 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import json
+import os
+import shutil
+import signal
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +40,7 @@ from tqdm.auto import tqdm
 from parkdata import paths
 from parkdata.batch.executors import make_executor
 from parkdata.batch.jobs import (
+    DEFAULT_TIMEOUT,
     OVERVIEW,
     Job,
     Outcome,
@@ -41,10 +51,12 @@ from parkdata.batch.jobs import (
     shipped_fingerprint,
 )
 from parkdata.batch.kernels import run_job
+from parkdata.batch.output_lock import output_lock
+from parkdata.batch.report_cache import forget, is_cached, save_page
 from parkdata.contract.periods import as_of_label
 from parkdata.contract.registry import REGISTRY_COLUMNS, ParkRegistry
 from parkdata.errors import ArgumentError
-from parkdata.files import write_text_atomic
+from parkdata.files import clean_stray_temps, write_text_atomic
 from parkdata.reporting.formatting import period_label
 from parkdata.reporting.index_page import PortalEntry, write_index
 from parkdata.reporting.report_data import ReportData, check_settings, is_prepared, prepare
@@ -54,7 +66,6 @@ from parkdata.version import __version__
 REPORT_NOTEBOOK = "park_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 CACHE_DIR = ".cache"
-MANIFEST = "reports.json"
 PARKS_FILE = "parks.json"
 
 
@@ -166,15 +177,56 @@ def select_parks(
     return known
 
 
-def _load_manifest(path: Path) -> dict[str, Any]:
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
 def _label(park: dict[str, Any], lang: str) -> str:
     return park["name"] + (text("fictional_mark", lang) if park["fictional"] else "")
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the driver so a batch stops as it does on Ctrl-C."""
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C or SIGTERM: what finished, and the index written for it."""
+
+    def __init__(self, result: BatchResult, signal_name: str):
+        super().__init__(signal_name)
+        self.result = result
+        self.signal_name = signal_name
+
+    @property
+    def exit_code(self) -> int:
+        """130 after Ctrl-C, 143 after SIGTERM (128 + the signal's number)."""
+        return 128 + (signal.SIGTERM if self.signal_name == "SIGTERM" else signal.SIGINT)
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while a batch runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def check_writable(out: Path, language: str = "zh") -> None:
+    """Refuse an output folder that cannot be written, before any work (one clear line)."""
+    try:
+        for folder in (out, out / "reports", out / CACHE_DIR):
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+        raise ArgumentError(text("batch.unwritable", language, out=out, error=error)) from None
 
 
 def run_reports(
@@ -195,118 +247,188 @@ def run_reports(
     progress: bool = True,
     notebooks: str | Path | None = None,
     bundled: bool | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> BatchResult:
     """Generate the reports of ``parks`` (or a ``group``, or all) and ``out/index.html``.
 
     ``data``: raw or processed folder (default: the bundled data), read by the one bundled-data
-    rule (``bundled`` overrides it). ``jobs`` workers run at once (default: the CPU count).
-    ``executor``: ``"process"``, ``"dask"`` (``scheduler`` address, or a local cluster) or any
-    ``concurrent.futures.Executor``. ``force`` ignores the cache. ``reuse_kernels=False`` starts a
-    fresh kernel for every park (slower, fully isolated).
+    rule (``bundled`` overrides it). ``as_of`` defaults to the last completed month, fixed at
+    the start so every page of a run agrees. ``jobs`` workers run at once (default: the CPU
+    count). ``executor``: ``"process"``, ``"dask"`` (``scheduler`` address, or a local cluster)
+    or any ``concurrent.futures.Executor``. ``force`` ignores the cache. ``reuse_kernels=False``
+    starts a fresh kernel for every park (slower, fully isolated). A park's notebook may run
+    ``timeout`` seconds; a park that fails, times out or kills its kernel is listed with the
+    reason and the others go on. One run at a time writes ``out`` (a second one waits).
+    Ctrl-C or SIGTERM stops the workers, writes the index of what finished and raises
+    :class:`BatchInterrupted`.
     """
     check_settings(as_of, horizon, confidence, language)
+    if timeout <= 0:
+        raise ArgumentError(f"timeout {timeout!r}: give the seconds a park may run, e.g. 600")
     start = time.perf_counter()
     data_dir = Path(data) if data is not None else paths.BUNDLED_RAW_DIR
     if not data_dir.exists():
         raise ArgumentError(f"data folder {str(data_dir)!r} not found")
     out_dir = Path(out) if out is not None else paths.OUTPUTS_DIR
     nb_dir = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS_DIR
+    check_writable(out_dir, language)
+    as_of = as_of_label(as_of)  # "now" is fixed once: pages, index and cache keys agree
     settings = {"as_of": as_of, "horizon": horizon, "confidence": confidence}
     key = digest(data_fingerprint(data_dir, bundled), settings, __version__, shipped_fingerprint())
-    source = Path(data) if data is not None else None
-    prepared = _prepared(source, out_dir, settings, key, bundled)
-    summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
-    if "registry" not in summary or (as_of is None and summary.get("as_of") != as_of_label(None)):
-        # a park list from an older parkdata, or "as of now" moved on (a month passed):
-        # deadlines and statuses may differ; redo all
-        (prepared / PARKS_FILE).unlink()
+    with output_lock(out_dir, language), _sigterm_stops():
+        clean_stray_temps(out_dir)
+        source = Path(data) if data is not None else None
         prepared = _prepared(source, out_dir, settings, key, bundled)
         summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
-        force = True
-    names = select_parks(summary, parks, group)
-    titles = {
-        p["park_id"]: text("page_title", language, name=_label(p, language))
-        for p in summary["parks"]
-    }
-    base = {
-        "data": str(prepared.resolve()),
-        "as_of": as_of,
-        "horizon": horizon,
-        "confidence": confidence,
-        "language": language,
-    }
-    todo = plan_jobs(names, titles, nb_dir / REPORT_NOTEBOOK, base, key, reuse_kernels)
-    if overview:
-        # first: the longest job, so it never runs alone at the end while other workers idle
-        title = text("overview_title", language)
-        notebook = nb_dir / OVERVIEW_NOTEBOOK
-        todo.insert(0, overview_job(notebook, base, group, names, key, title, reuse_kernels))
-    manifest_path = out_dir / CACHE_DIR / MANIFEST
-    manifest = _load_manifest(manifest_path)
-    outcomes: list[Outcome] = []
-    pending = []
-    for job in todo:
-        seen = manifest.get(job.name, {})
-        if not force and seen.get("key") == job.key and (out_dir / job.output).exists():
-            outcomes.append(Outcome(job.name, True, job.output, cached=True))
-        else:
-            pending.append(job)
-    if pending:
-        outcomes += _execute(
-            pending, out_dir, manifest, manifest_path, executor, jobs, scheduler, progress, language
-        )
-    index = _write_index(out_dir, summary, outcomes, group, language)
+        names = select_parks(summary, parks, group)
+        titles = {
+            p["park_id"]: text("page_title", language, name=_label(p, language))
+            for p in summary["parks"]
+        }
+        base = {"data": str(prepared.resolve()), **settings, "language": language}
+        todo = plan_jobs(names, titles, nb_dir / REPORT_NOTEBOOK, base, key, reuse_kernels, timeout)
+        if overview:
+            # first: the longest job, so it never runs alone at the end while other workers idle
+            title = text("overview_title", language)
+            notebook = nb_dir / OVERVIEW_NOTEBOOK
+            todo.insert(
+                0, overview_job(notebook, base, group, names, key, title, reuse_kernels, timeout)
+            )
+        outcomes = [
+            Outcome(job.name, True, job.output, cached=True)
+            for job in todo
+            if not force and is_cached(out_dir, job)
+        ]
+        cached = {o.name for o in outcomes}
+        pending = [job for job in todo if job.name not in cached]
+        try:
+            if pending:
+                outcomes += _execute(
+                    pending, out_dir, executor, jobs, scheduler, progress, language
+                )
+        except _Stopped as stopped:
+            outcomes += stopped.outcomes
+            index = _write_index(out_dir, summary, outcomes, group, language)
+            result = BatchResult(outcomes, index, time.perf_counter() - start)
+            raise BatchInterrupted(result, stopped.signal_name) from None
+        finally:
+            _prune_prepared(out_dir, prepared)
+        index = _write_index(out_dir, summary, outcomes, group, language)
     return BatchResult(outcomes, index, time.perf_counter() - start)
+
+
+class _Stopped(Exception):
+    """Raised by :func:`_execute` when Ctrl-C or SIGTERM stopped it, with every job's outcome."""
+
+    def __init__(self, outcomes: list[Outcome], signal_name: str):
+        super().__init__(signal_name)
+        self.outcomes = outcomes
+        self.signal_name = signal_name
+
+
+def _prune_prepared(out: Path, keep: Path) -> None:
+    """Remove prepared folders of other runs (another as-of or data): pages never read them."""
+    for folder in (out / CACHE_DIR / "prepared").glob("*"):
+        if folder.is_dir() and folder.resolve() != keep.resolve():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _execute(
     pending: list[Job],
     out_dir: Path,
-    manifest: dict[str, Any],
-    manifest_path: Path,
     executor: str | cf.Executor,
     jobs: int | None,
     scheduler: str | None,
     progress: bool,
     language: str,
 ) -> list[Outcome]:
-    """Run ``pending`` on the executor; write each page as it arrives; keep the manifest."""
-    by_future: dict[cf.Future[Outcome], Job] = {}
-    outcomes = []
-    last_save = time.monotonic()
-    with make_executor(executor, jobs, scheduler) as ex:
+    """Run ``pending`` on the executor and write each page as it arrives.
+
+    A job whose worker process died (the pool breaks) runs again in a new pool; one whose
+    worker dies a second time runs alone, and fails with that reason if it kills its worker
+    there too. Ctrl-C or SIGTERM stops the workers at once and raises :class:`_Stopped`.
+    """
+    outcomes: dict[str, Outcome] = {}
+    attempts = dict.fromkeys((job.name for job in pending), 0)
+    bar = tqdm(
+        total=len(pending),
+        unit=text("cli.progress_unit", language),
+        desc=text("cli.progress_desc", language),
+        disable=not progress,
+    )
+
+    def finish(job: Job, outcome: Outcome) -> None:
+        outcomes[job.name] = _store(out_dir, job, outcome, language)
+        bar.update(1)
+
+    try:
+        queue = list(pending)
+        while queue:
+            together = [job for job in queue if attempts[job.name] < 2]
+            rounds = [(together, jobs)] + [([job], 1) for job in queue if job not in together]
+            queue = []
+            for batch, workers in rounds:
+                for job in _run_round(batch, executor, workers, scheduler, finish):
+                    attempts[job.name] += 1
+                    if attempts[job.name] > 2:
+                        finish(job, Outcome(job.name, False, job.output, _died(language)))
+                    else:
+                        queue.append(job)
+    except (KeyboardInterrupt, Terminated) as exc:
+        bar.close()
+        left = text("batch.interrupted", language)
         for job in pending:
-            by_future[ex.submit(run_job, job)] = job
-        bar = tqdm(
-            total=len(pending),
-            unit=text("cli.progress_unit", language),
-            desc=text("cli.progress_desc", language),
-            disable=not progress,
-        )
-        for future in cf.as_completed(by_future):
-            job = by_future[future]
+            if job.name not in outcomes:
+                outcomes[job.name] = Outcome(job.name, False, job.output, left)
+        name = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
+        raise _Stopped([outcomes[job.name] for job in pending], name) from None
+    bar.close()
+    return [outcomes[job.name] for job in pending]
+
+
+def _died(language: str) -> str:
+    return text("batch.worker_died", language)
+
+
+def _run_round(
+    batch: list[Job],
+    executor: str | cf.Executor,
+    workers: int | None,
+    scheduler: str | None,
+    finish: Callable[[Job, Outcome], None],
+) -> list[Job]:
+    """Run ``batch`` on one executor; the jobs whose worker process died are returned."""
+    broken: list[Job] = []
+    if not batch:
+        return broken
+    with make_executor(executor, workers, scheduler) as ex:
+        futures = {ex.submit(run_job, job): job for job in batch}
+        for future in cf.as_completed(futures):
+            job = futures[future]
             try:
                 outcome = future.result()
+            except BrokenProcessPool:
+                broken.append(job)
+                continue
             except Exception as exc:
                 outcome = Outcome(job.name, False, job.output, f"{type(exc).__name__}: {exc}")
-            if outcome.ok and outcome.html is not None:
-                write_text_atomic(out_dir / job.output, outcome.html)
-                manifest[job.name] = {"key": job.key, "output": job.output}
-            else:
-                manifest.pop(job.name, None)
-            outcome.html = None
-            outcomes.append(outcome)
-            bar.update(1)
-            if time.monotonic() - last_save > 10:
-                _save_manifest(manifest_path, manifest)
-                last_save = time.monotonic()
-        bar.close()
-    _save_manifest(manifest_path, manifest)
-    return outcomes
+            finish(job, outcome)
+    return broken
 
 
-def _save_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    write_text_atomic(path, json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+def _store(out_dir: Path, job: Job, outcome: Outcome, language: str) -> Outcome:
+    """Write a finished page and its cache entry; a failed write fails that park only."""
+    html, outcome.html = outcome.html, None
+    if not outcome.ok or html is None:
+        forget(out_dir, job)
+        return outcome
+    try:
+        save_page(out_dir, job, html)
+    except OSError as exc:
+        forget(out_dir, job)
+        error = text("batch.write_failed", language, path=job.output, error=exc.strerror or exc)
+        return Outcome(job.name, False, job.output, error, outcome.seconds)
+    return outcome
 
 
 def _write_index(

@@ -23,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParkDataError as exc:
         print(f"parkdata {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C outside a batch: one line, no traceback
+        print(f"parkdata {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `parkdata summary | head`: the reader left; not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 from parkdata.assessment.target_status import assess
 from parkdata.cli.common import as_of_of, load_data, parks_of, print_table, write_text
+from parkdata.files import csv_text_for_people, write_csv_for_people
 from parkdata.reporting.explanations import explain
 from parkdata.reporting.formatting import format_number, period_label
 from parkdata.reporting.narrative import status_counts_text
@@ -50,15 +52,16 @@ def run(args: argparse.Namespace) -> int:
     table = panel.with_names(explain(table, lang, panel.catalog))
     fmt = args.format or ("json" if args.out and args.out.endswith(".json") else None)
     fmt = fmt or ("csv" if args.out else "table")
-    body = (
-        table.to_csv(index=False)
-        if fmt in ("csv", "table")
-        else table.to_json(orient="records", force_ascii=False, indent=1)
-    )
-    if args.out:
+    if args.out and fmt in ("csv", "table"):  # for spreadsheets: BOM, formulas neutralised
+        write_csv_for_people(table, Path(args.out))
+    elif fmt == "json":
+        body = table.to_json(orient="records", force_ascii=False, indent=1)
+        if not args.out:
+            sys.stdout.write(body)
+            return 0
         write_text(args.out, body)
-    if fmt in ("csv", "json") and not args.out:
-        sys.stdout.write(body)
+    elif fmt == "csv":
+        sys.stdout.write(csv_text_for_people(table))
         return 0
     if table.empty:
         print(text("cli.no_targets", lang))

@@ -5,13 +5,37 @@ from __future__ import annotations
 import argparse
 import sys
 
-from parkdata.batch.runner import run_reports
+from parkdata.batch.runner import BatchInterrupted, BatchResult, run_reports
 from parkdata.cli.common import as_of_of, existing
 from parkdata.reporting.wording import text
 
 
 def run(args: argparse.Namespace) -> int:
-    result = run_reports(
+    try:
+        result = _run(args)
+    except BatchInterrupted as stopped:
+        done = stopped.result
+        left = len(done.failed)
+        line = text(
+            "batch.stopped",
+            args.language,
+            signal=stopped.signal_name,
+            done=len(done.outcomes) - left,
+            left=left,
+            index=done.index,
+        )
+        print(line, file=sys.stderr)
+        return stopped.exit_code
+    for failed in result.failed:
+        print(
+            text("cli.failed", args.language, name=failed.name, error=failed.error), file=sys.stderr
+        )
+    print(result.describe(args.language))
+    return 1 if result.failed else 0
+
+
+def _run(args: argparse.Namespace) -> BatchResult:
+    return run_reports(
         data=existing(args.data),
         parks=args.parks,
         group=args.group,
@@ -28,10 +52,5 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         notebooks=existing(args.notebooks),
         bundled=args.bundled,
+        timeout=args.timeout,
     )
-    for failed in result.failed:
-        print(
-            text("cli.failed", args.language, name=failed.name, error=failed.error), file=sys.stderr
-        )
-    print(result.describe(args.language))
-    return 1 if result.failed else 0

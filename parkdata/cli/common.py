@@ -15,7 +15,7 @@ from parkdata.contract.panel import Panel
 from parkdata.contract.periods import check_as_of
 from parkdata.contract.registry import find_park
 from parkdata.errors import ArgumentError
-from parkdata.files import write_atomic
+from parkdata.files import csv_text_for_people, write_atomic, write_csv_for_people
 from parkdata.inputs.building import issue_objects
 from parkdata.inputs.loading import load
 
@@ -93,9 +93,10 @@ def write_text(out: str, text: str) -> Path:
 
 
 def write_or_print(table: pd.DataFrame, args: argparse.Namespace) -> None:
-    """Write ``table`` to ``--out`` (CSV) or print it as CSV when ``--format csv``."""
+    """Write ``table`` to ``--out`` (CSV for spreadsheets: UTF-8 with BOM, formulas neutralised)
+    or print it as CSV (formulas neutralised) when ``--format csv``."""
     if args.out:
-        path = write_text(args.out, table.to_csv(index=False))
+        path = write_csv_for_people(table, Path(args.out))
         print(f"wrote {path} ({len(table)} rows)")
     elif args.format == "csv":
-        sys.stdout.write(table.to_csv(index=False))
+        sys.stdout.write(csv_text_for_people(table))

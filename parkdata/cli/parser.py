@@ -168,6 +168,12 @@ def _reports(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=str(paths.OUTPUTS_DIR), help="output folder (%(default)s)")
     p.add_argument("--force", action="store_true", help="ignore the cache and run every report")
     p.add_argument("--fresh-kernels", action="store_true", help="a new kernel per park (isolated)")
+    p.add_argument(
+        "--timeout",
+        type=_count(1),
+        default=600,
+        help="seconds a park's notebook may run before it fails (default: %(default)s)",
+    )
     p.add_argument("--notebooks", help="folder with your own park_report and overview notebooks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _bundled(p)

@@ -2,7 +2,8 @@
 
 Each entry is checked against :class:`Indicator`. Every level indicator ``X`` also gets two growth
 variants, ``X_yoy`` (同比增速) and ``X_cagr`` (年均增速), both in %: reported growth rates are
-observations of their own and never recomputed from levels.
+observations of their own and never recomputed from levels. Every indicator has a ``domain`` (the
+values its figures can take, :mod:`parkdata.contract.domains`): its own, else its kind's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from parkdata.contract.domains import Domain, Domains, read_domains
 from parkdata.contract.formulas import formula_inputs
 from parkdata.contract.names import fold_name
 from parkdata.contract.schema import entries, packaged_text, read_yaml
@@ -47,6 +49,8 @@ class Indicator(BaseModel):
     formula_units: dict[str, str] = Field(default_factory=dict)
     description: str
     growth_of: str | None = None
+    domain: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    """The values its figures can take (a code of the catalog's ``domains``); None: its kind's."""
 
     @field_validator("unit")
     @classmethod
@@ -81,19 +85,27 @@ class Indicator(BaseModel):
 class Catalog:
     """The indicators parkdata knows, with lookup by code, Chinese name or alias."""
 
-    def __init__(self, indicators: Iterable[Indicator], extra: Iterable[Indicator] = ()):
-        self.extra: tuple[Indicator, ...] = tuple(extra)
+    def __init__(
+        self,
+        indicators: Iterable[Indicator],
+        extra: Iterable[Indicator] = (),
+        domains: Domains | None = None,
+    ):
+        self.domains: Domains = domains or shipped_domains()
+        """The catalog's domains (plausibility rules) and the domain of each kind."""
+        self.extra: tuple[Indicator, ...] = tuple(self._with_domain(i) for i in extra)
         """Indicators added to the shipped catalog (from ``indicators*.yaml`` beside the data)."""
         self._by_code: dict[str, Indicator] = {}
-        indicators = [*indicators, *self.extra]
+        indicators = [*(self._with_domain(i) for i in indicators), *self.extra]
         for ind in indicators:
             if ind.code in self._by_code:
                 raise CatalogError(f"indicator code {ind.code!r} is declared twice")
             self._by_code[ind.code] = ind
         for ind in list(self._by_code.values()):
             if ind.is_level:
-                for variant in _growth_variants(ind):
-                    self._by_code.setdefault(variant.code, variant)
+                negative = self.domains[str(ind.domain)].allows_negative
+                for variant in _growth_variants(ind, "any" if negative else None):
+                    self._by_code.setdefault(variant.code, self._with_domain(variant))
         self._names: dict[str, str] = {}
         self._shown: dict[str, str] = {}
         for ind in self._by_code.values():
@@ -113,11 +125,23 @@ class Catalog:
                 for code, unit in ind.formula_units.items():
                     conversion_factor(self._by_code[code].unit, unit)
 
+    def _with_domain(self, ind: Indicator) -> Indicator:
+        """``ind`` with its domain filled in from its kind, and checked."""
+        code = ind.domain or self.domains.by_kind.get(ind.kind)
+        if code not in self.domains.by_code:
+            known = ", ".join(self.domains.by_code)
+            raise CatalogError(f"{ind.code}: unknown domain {code!r}; known: {known}")
+        return ind if ind.domain == code else ind.model_copy(update={"domain": code})
+
+    def domain(self, code: str) -> Domain:
+        """The domain of an indicator (by code): the values its figures can take."""
+        return self.domains[str(self[code].domain)]
+
     def with_extra(self, extra: Iterable[Indicator]) -> Catalog:
         """This catalog plus ``extra`` indicators (their growth variants are added too)."""
         base = [i for i in self._by_code.values() if i.growth_of is None and i not in self.extra]
         added = [*self.extra, *(i for i in extra if i.growth_of is None)]
-        return Catalog(base, extra=added)
+        return Catalog(base, extra=added, domains=self.domains)
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
@@ -163,7 +187,8 @@ class Catalog:
         return pd.DataFrame(rows).set_index("code")
 
 
-def _growth_variants(ind: Indicator) -> list[Indicator]:
+def _growth_variants(ind: Indicator, domain: str | None) -> list[Indicator]:
+    """X_yoy and X_cagr of a level indicator; ``domain`` None: the ``growth`` kind's domain."""
     out = []
     for suffix, (zh, en, alias_suffixes) in GROWTH_VARIANTS.items():
         names = [ind.name_zh, *ind.aliases_zh]
@@ -181,6 +206,7 @@ def _growth_variants(ind: Indicator) -> list[Indicator]:
                 agg_parks="none",
                 description=f"Reported {en} of {ind.name_en} (as published; never recomputed).",
                 growth_of=ind.code,
+                domain=domain,
             )
         )
     return out
@@ -201,9 +227,11 @@ def find_indicators(catalog: Catalog, names: str | Iterable[str] | None) -> list
 
 
 def read_catalog(text: str, origin: str = "catalog.yaml") -> Catalog:
-    """Build a catalog from YAML text; errors name the entry and the field."""
+    """Build a catalog from YAML text; errors name the entry and the field. A text without
+    ``domains`` (an extra catalog beside the data) uses the shipped ones."""
     data = read_yaml(text, origin, CatalogError)
-    return Catalog(entries(data, "indicators", Indicator, origin, CatalogError, "indicator"))
+    indicators = entries(data, "indicators", Indicator, origin, CatalogError, "indicator")
+    return Catalog(indicators, domains=read_domains(data, origin))
 
 
 def catalog_yaml(indicators: Iterable[Indicator]) -> str:
@@ -216,6 +244,15 @@ def catalog_yaml(indicators: Iterable[Indicator]) -> str:
         if "aliases_zh" in row:
             row["aliases_zh"] = list(row["aliases_zh"])
     return yaml.safe_dump({"indicators": rows}, allow_unicode=True, sort_keys=False)
+
+
+@lru_cache(maxsize=1)
+def shipped_domains() -> Domains:
+    """The domains of the shipped catalog (``domains`` and ``kind_domains`` of catalog.yaml)."""
+    domains = read_domains(read_yaml(packaged_text("catalog.yaml"), "catalog.yaml"), "catalog.yaml")
+    if domains is None:
+        raise CatalogError("catalog.yaml: no 'domains:' section")
+    return domains
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,10 @@
 """Read numbers as statistics offices and news reports write them.
 
 "1,234.5", full-width "１２３", "12.3%", "—" (missing), "约300" (approximately), "300余" and
-"突破1000" (at least), "不足50" (at most). Parsing is vectorised: plain numbers take pandas' fast
-path and only the remaining distinct strings go through the text rules.
+"突破1000" (at least), "不足50" (at most). Commas must group thousands ("1,234",
+"12,345,678.5"): "1,2,3" or "1.234,5" is an error, never 123 or 1.2345. Parsing is vectorised:
+plain numbers take pandas' fast path and only the remaining distinct strings go through the text
+rules.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
 )
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _TRAILING_UNIT = re.compile(r"^(?P<num>[+-]?[\d.]+)(?P<unit>[^\d.]+)$")
+_DIGITS_AND_COMMAS = re.compile(r"[\d,]*,[\d,]*")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+#: ``ParsedNumber.error`` of a number whose commas do not group thousands ("1,2,3").
+BAD_THOUSANDS = "commas in the wrong place (they may only group thousands: 1,234 or 12,345,678.5)"
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,18 @@ class ParsedNumber:
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")  # − (minus sign)
-    return text.replace(",", "").replace(" ", "").replace("\u3000", "")
+    return text.replace(" ", "").replace("\u3000", "")
+
+
+def _commas_group_thousands(text: str) -> bool:
+    """True if every comma among digits groups thousands: "1,234.5" yes; "1,2,3", "1.234,5" no."""
+    for match in _DIGITS_AND_COMMAS.finditer(text):
+        start = match.start()
+        if start > 0 and text[start - 1] == ".":  # a comma after the decimal point
+            return False
+        if not _THOUSANDS.fullmatch(match.group()):
+            return False
+    return True
 
 
 def parse_number(text: object) -> ParsedNumber:
@@ -105,6 +122,10 @@ def parse_number(text: object) -> ParsedNumber:
     raw = _normalise(str(text))
     if raw.lower() in MISSING_TOKENS:
         return ParsedNumber(None)
+    if "," in raw:
+        if not _commas_group_thousands(raw):
+            return ParsedNumber(None, error=BAD_THOUSANDS)
+        raw = raw.replace(",", "")
     qualifier = "exact"
     rest = raw
     for prefix, qual in _PREFIXES:

@@ -4,7 +4,8 @@ docs/data-contract.md describes every column; the checks in :mod:`parkdata.input
 tables with exactly these columns.
 """
 
-ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity"]
+ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity", "code"]
+"""``code``: set on warnings a report shows in words (``text.yaml`` section ``data_warning``)."""
 
 OBSERVATION_COLUMNS = [
     "park_id",

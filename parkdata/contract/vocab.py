@@ -51,6 +51,8 @@ class TargetKind(Term):
     in_indicator_unit: bool = False
     path: Literal["geometric", "linear"] | None = None
     annual_target: bool = False
+    positive_base: bool = False
+    value_above: float | None = None
 
 
 class Comparator(Term):
@@ -198,6 +200,12 @@ LEVEL_KINDS: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.family
 """Target kinds judged on the indicator's level in the target year."""
 FLOW_KINDS: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.family == "flow")
 NEEDS_BASE: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.needs_base)
+POSITIVE_BASE: tuple[str, ...] = tuple(k.code for k in _V.target_kinds if k.positive_base)
+"""Target kinds whose goal is grown from the base level (倍增, 年均增长): it must be above 0."""
+VALUE_ABOVE: dict[str, float] = {
+    k.code: k.value_above for k in _V.target_kinds if k.value_above is not None
+}
+"""The value a target of a kind must be above (倍增: 0; 年均增长: −100 %)."""
 QUALIFIERS: tuple[str, ...] = _codes(_V.qualifiers)
 BOUNDS: tuple[str, ...] = tuple(q.code for q in _V.qualifiers if q.bound)
 INEXACT: tuple[str, ...] = tuple(q.code for q in _V.qualifiers if q.code != "exact")

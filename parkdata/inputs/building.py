@@ -42,6 +42,7 @@ def issue_objects(issues: pd.DataFrame) -> list[Issue]:
             problem=str(r.problem),
             fix=str(r.fix),
             severity=str(r.severity),
+            code=None if pd.isna(getattr(r, "code", None)) else str(r.code),
         )
         for r in issues.itertuples(index=False)
     ]
@@ -52,7 +53,7 @@ def _frame(frames: Iterable[pd.DataFrame], columns: Sequence[str]) -> pd.DataFra
     kept = [f for f in frames if len(f)]
     if not kept:
         return pd.DataFrame(columns=list(columns))
-    return pd.concat(kept, ignore_index=True)[list(columns)]
+    return pd.concat(kept, ignore_index=True).reindex(columns=list(columns))
 
 
 def _labels(files: Sequence[Path]) -> dict[Path, str]:
@@ -144,7 +145,7 @@ def _unique_parks(parks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "bundled=False, --no-bundled)",
             "severity": "error",
         }
-    )[ISSUE_COLUMNS]
+    ).reindex(columns=ISSUE_COLUMNS)
     kept = parks[~again].drop(columns=["origin_file", "origin_row"]).reset_index(drop=True)
     return kept, issues
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parkdata.contract.domains import WARNING_FAULTS
 from parkdata.contract.indicator_catalog import Catalog
 from parkdata.contract.periods import parse_period
 from parkdata.contract.registry import ParkRegistry
@@ -52,6 +53,7 @@ class Collector:
         values: pd.Series | None = None,
         severity: str = "error",
         once_per_sheet: bool = False,
+        code: str | None = None,
     ) -> None:
         mask = np.asarray(mask, dtype=bool)
         if severity == "error" and not self.every_problem:
@@ -90,6 +92,7 @@ class Collector:
                     "problem": pick(problem),
                     "fix": pick(fix),
                     "severity": severity,
+                    "code": code,
                 }
             )
         )
@@ -99,7 +102,7 @@ class Collector:
     def issues(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame(columns=ISSUE_COLUMNS)
-        issues = pd.concat(self.parts, ignore_index=True)[ISSUE_COLUMNS]
+        issues = pd.concat(self.parts, ignore_index=True).reindex(columns=ISSUE_COLUMNS)
         # a wide row melted into several cells repeats its row-level problems: list each once
         return issues.drop_duplicates(["file", "sheet", "row", "column", "problem"])
 
@@ -330,3 +333,63 @@ def conversion_factors(
             "(亿元, 万元, 平方公里, 亩, %, 家 …) matching what the indicator measures",
         )
     return pd.to_numeric(factors, errors="coerce")
+
+
+def check_domains(
+    col: Collector,
+    values: pd.Series,
+    codes: pd.Series,
+    catalog: Catalog,
+    column: str,
+    shown: pd.Series | None = None,
+) -> None:
+    """Flag ``values`` (in each indicator's canonical unit) outside their indicator's domain
+    (catalog.yaml ``domains``): not finite (1e308 万亿元 overflows), below its least or above its
+    greatest value, not whole. A value only a little past the maximum (a share of 100.4 %) is
+    kept with a warning. ``shown`` is the value as written (default: the raw ``column``)."""
+    known = map_distinct(codes, lambda c: c if isinstance(c, str) and c in catalog else None)
+    domain = map_distinct(known, lambda c: catalog[c].domain)
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    faults = np.full(len(x), None, dtype=object)
+    for code in pd.unique(domain.dropna()):
+        rows = (domain == code).to_numpy()
+        faults[rows] = catalog.domains[code].faults(x[rows])
+    faults = pd.Series(faults, index=values.index)
+    if faults.isna().all():
+        return
+    unit = map_distinct(known, lambda c: catalog[c].unit)
+    words = map_distinct(domain, lambda d: catalog.domains[d].description)
+    fix = map_distinct(domain, lambda d: catalog.domains[d].fix)
+    slack = map_distinct(domain, lambda d: f"{catalog.domains[d].max_slack:g}")
+    top = map_distinct(domain, lambda d: f"{catalog.domains[d].max or 0:g}")
+    shown = shown if shown is not None else text_column(col.raw, column)
+    for fault in pd.unique(faults.dropna()):
+        hit = (faults == fault).to_numpy()
+        if fault == "not_finite":
+            problem: str | pd.Series = (
+                "not a finite number once converted to " + unit.fillna("") + " (too large, or inf)"
+            )
+            why: str | pd.Series = "check the number and its unit"
+        elif fault in WARNING_FAULTS:
+            problem = (
+                "above the greatest possible value of "
+                + known.fillna("")
+                + " ("
+                + words.fillna("")
+                + ") by at most "
+                + slack.fillna("")
+                + ": kept, probably rounding"
+            )
+            why = "check the figure; write " + top.fillna("") + " if it was rounded up"
+        else:
+            problem = "impossible for " + known.fillna("") + ": " + words.fillna("")
+            why = fix
+        col.flag(
+            hit,
+            column,
+            problem,
+            why,
+            values=shown,
+            severity="warning" if fault in WARNING_FAULTS else "error",
+            code=f"domain_{fault}" if fault in WARNING_FAULTS else None,
+        )

@@ -8,7 +8,7 @@ from pathlib import Path
 from parkdata.contract.panel import Panel
 from parkdata.inputs.building import build_panel
 from parkdata.inputs.sources import input_files, is_processed_dir
-from parkdata.inputs.store import read_processed
+from parkdata.inputs.store import IncompleteProcessedError, has_processed_leftovers, read_processed
 
 
 def load(
@@ -22,7 +22,9 @@ def load(
     Which files are read follows the one rule of :mod:`parkdata.inputs.sources`: data without a
     parks file of its own is read on top of the bundled data (so observations for the bundled
     parks need nothing else); data with one stands alone; ``bundled=True`` / ``False`` overrides.
-    A processed folder (``manifest.json`` + Parquet from ``parkdata ingest``) is read as it is.
+    A processed folder (``manifest.json`` + Parquet from ``parkdata ingest``) is read as it is;
+    one whose tables and manifest do not belong together (a killed ingest) is refused with
+    :class:`~parkdata.inputs.store.IncompleteProcessedError`, never read half old, half new.
 
     >>> import parkdata as pkd
     >>> panel = pkd.load()
@@ -33,4 +35,6 @@ def load(
         path = path[0]
     if isinstance(path, (str, Path)) and is_processed_dir(Path(path)):
         return read_processed(Path(path))
+    if isinstance(path, (str, Path)) and has_processed_leftovers(Path(path)):
+        raise IncompleteProcessedError(Path(path), "no manifest.json")
     return build_panel(input_files(path, bundled), errors=errors)

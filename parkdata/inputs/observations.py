@@ -13,6 +13,7 @@ from parkdata.contract.units import is_known_unit, normalize_unit, round_signifi
 from parkdata.contract.vocab import BASES, QUALIFIERS, vocabulary
 from parkdata.inputs.checks import (
     Collector,
+    check_domains,
     conversion_factors,
     map_distinct,
     map_pairs,
@@ -147,7 +148,7 @@ def normalize_observations(
     col.flag(
         parsed["error"].notna(),
         "value",
-        "not a number",
+        parsed["error"].fillna("not a number"),
         "write a plain number such as 1234.5 (约, 突破, 余, 以上 and % are understood)",
     )
     from_title = (
@@ -163,6 +164,9 @@ def normalize_observations(
     qualifier = _qualifiers(col, raw, parsed["qualifier"])
     unit = _units(col, text_column(raw, "unit"), parsed, units_in_name, empty)
     factors = conversion_factors(col, unit, codes, catalog)
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = parsed["value"] * factors
+    check_domains(col, converted, codes, catalog, "value", shown=raw["value"])
     source, source_given = _sources(raw)
     keep = ~col.bad & ~empty.to_numpy()
     out = pd.DataFrame(
@@ -171,7 +175,7 @@ def normalize_observations(
             "indicator": codes,
             "period": periods,
             "basis": basis,
-            "value": round_significant(parsed["value"] * factors),
+            "value": round_significant(converted),
             "qualifier": qualifier,
             "unit": map_distinct(codes, lambda c: catalog[c].unit if c in catalog else None),
             "value_reported": parsed["value"],
@@ -384,5 +388,5 @@ def check_duplicates(obs: pd.DataFrame, shown: int = 5) -> tuple[pd.DataFrame, p
     conflicting, conflicts = _conflicts(exact, shown)
     drop = cand.index[repeat.to_numpy()].union(conflicting)
     parts = [f for f in (repeats, conflicts) if len(f)]
-    frame = pd.concat(parts, ignore_index=True)[ISSUE_COLUMNS] if parts else repeats
+    frame = pd.concat(parts, ignore_index=True).reindex(columns=ISSUE_COLUMNS) if parts else repeats
     return (obs.drop(index=drop) if len(drop) else obs), frame

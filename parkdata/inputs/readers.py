@@ -1,8 +1,10 @@
 """Read input files into raw tables of text, each row carrying where it came from.
 
-Supported: tidy or wide CSV / TSV (UTF-8, UTF-8 with BOM, GBK/GB18030, detected), Parquet, and
-Excel workbooks — tidy or wide sheets, or sheets laid out as statistics offices publish them (see
-:mod:`parkdata.statsheet`). Nothing here interprets values: that is the checks' job (:mod:`parkdata.observations` and friends).
+Supported: tidy or wide CSV / TSV (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030 and
+Big5/Big5-HKSCS recognised by charset-normalizer; a file mixing encodings is an error naming its
+first bad line), Parquet, and Excel workbooks (formula cells need their saved value) — tidy or
+wide sheets, or sheets laid out as statistics offices publish them (see :mod:`parkdata.statsheet`).
+Nothing here interprets values: that is the checks' job (:mod:`parkdata.observations` and friends).
 Row numbers are spreadsheet row numbers (the header is row 1).
 """
 
@@ -10,10 +12,13 @@ from __future__ import annotations
 
 import csv
 import datetime
+import posixpath
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -52,7 +57,30 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "note": ("note", "备注", "说明", "注"),
 }
 _SYNONYM_LOOKUP = {fold_header(s): col for col, syns in COLUMN_SYNONYMS.items() for s in syns}
-_ENCODINGS = ("utf-8", "gb18030")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: The legacy Chinese encodings charset-normalizer may choose among, and the codec read for each.
+_LEGACY_CANDIDATES = {
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5hkscs",
+}
+_LEGACY_SAMPLE = 1 << 18  # bytes charset-normalizer looks at
+_TEXT_EVIDENCE = 4  # multibyte surplus (two CJK characters) that proves the lines before were text
+_XML_NAME = rb"(?:([A-Za-z_][\w.-]*:))?"
+_XML_FORMULA = re.compile(rb"<" + _XML_NAME + rb"f[\s/>]")
+_XML_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>([^<]*)<")
+_XML_TYPE = re.compile(rb'\st="(\w+)"')
+_XML_REF = re.compile(rb'\sr="([A-Z]+[0-9]+)"')
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "gb18030": "GBK/GB18030",
+    "big5hkscs": "Big5",
+    "cp950": "Big5",
+}
 #: Sheets whose names start with these are reference or instructions (the template's), not data.
 SKIPPED_SHEET_PREFIXES = ("说明", "参考", "_")
 
@@ -104,21 +132,168 @@ def rename_columns(frame: pd.DataFrame, label: str, sheet: str | None = None) ->
     return frame.rename(columns=mapping)
 
 
-def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
-    """``utf-8-sig`` when a BOM is present, else ``utf-8`` if the sample decodes, else ``gb18030``.
+def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str | None:
+    """The encoding of a text file, from its first MB: ``utf-8-sig`` / ``utf-16`` by their BOM,
+    ``utf-8`` if the sample decodes as UTF-8 (plain ASCII too), else the legacy Chinese encoding
+    charset-normalizer recognises in it: ``gb18030`` (a superset of GBK and GB2312, what Excel
+    writes on Simplified-Chinese Windows) or ``big5hkscs`` (Big5 and Big5-HKSCS, Traditional
+    Chinese). None when the text is none of these.
 
-    GB18030 is a superset of GBK and GB2312, the encodings Excel writes on Chinese Windows.
+    Only the sample is read here; a file that is UTF-8 at first and changes later is caught
+    when it is read (:func:`read_csv` names the first line that is not).
     """
     with path.open("rb") as fh:
         head = fh.read(sample_bytes)
-    if head.startswith(b"\xef\xbb\xbf"):
+        whole = not fh.read(1)
+    if head.startswith(_UTF8_BOM):
         return "utf-8-sig"
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
+    sample = head if whole else head[: head.rfind(b"\n") + 1] or head
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
-            return "gb18030"
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return _legacy_encoding(sample)
     return "utf-8"
+
+
+def _legacy_encoding(sample: bytes) -> str | None:
+    """``gb18030`` or ``big5hkscs`` when charset-normalizer reads ``sample`` (whole lines) as
+    Simplified or Traditional Chinese in one of them; None when neither reads as text."""
+    # charset-normalizer is imported only when a file is not UTF-8
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample[:_LEGACY_SAMPLE], cp_isolation=list(_LEGACY_CANDIDATES)).best()
+    if best is None:
+        return None
+    return _LEGACY_CANDIDATES[best.encoding]
+
+
+@dataclass(frozen=True)
+class _BadLine:
+    """The first line of a file an encoding cannot decode."""
+
+    line: int  # 1-based; the header is line 1
+    offset: int  # of the line's first byte
+    data: bytes  # the line, without its newline
+    after_text: bool  # lines before it hold non-ASCII text that decoded: the file mixes encodings
+
+
+def _first_bad_line(path: Path, encoding: str, chunk: int = 1 << 24) -> _BadLine | None:
+    """Decode ``path`` line-aligned chunk by chunk (memory stays bounded) and return the first
+    line ``encoding`` cannot decode; None when every line decodes. For UTF-8, GB18030 and Big5
+    a newline byte is always a newline, so lines can be cut on the bytes."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    line = offset = surplus = 0  # lines and bytes before ``part``; bytes beyond one a character
+    bom = False
+    carry = b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            data = carry + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            part, carry = data[:cut], data[cut:]
+            skip = 0
+            if offset == 0 and codec == "utf-8" and part.startswith(_UTF8_BOM):
+                skip, bom = 3, True
+            try:
+                text = part[skip:].decode(codec)
+            except UnicodeDecodeError as exc:
+                bad = exc.start + skip
+                start = part.rfind(b"\n", 0, bad) + 1
+                end = part.find(b"\n", bad)
+                before = part[skip:start]
+                surplus += len(before) - len(before.decode(codec))
+                return _BadLine(
+                    line=line + part.count(b"\n", 0, start) + 1,
+                    offset=offset + start,
+                    data=part[start : len(part) if end < 0 else end].rstrip(b"\r"),
+                    after_text=bom or surplus >= _TEXT_EVIDENCE,
+                )
+            surplus += len(part) - skip - len(text)
+            line += part.count(b"\n")
+            offset += len(part)
+            if not block:
+                return None
+
+
+def _encoding_name(encoding: str | None) -> str:
+    return _ENCODING_NAMES.get(encoding or "", encoding or "an unknown encoding")
+
+
+def _shown_line(data: bytes, encoding: str | None) -> str:
+    text = data.decode(encoding or "gb18030", errors="replace")
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _not_text_issue(label: str, line: _BadLine | None) -> Issue:
+    as_gb = "" if line is None else f"; line {line.line} as GB18030 reads as garbage"
+    return Issue(
+        label,
+        None,
+        None,
+        None if line is None else _shown_line(line.data, "gb18030"),
+        f"text is neither UTF-8 nor GBK/GB18030 nor Big5{as_gb}",
+        "save it as UTF-8 CSV (Excel: Save As → CSV UTF-8)",
+    )
+
+
+def _line_encoding(data: bytes, not_this: str) -> str | None:
+    """The encoding one line of bytes reads in (UTF-8, GB18030 or Big5), other than ``not_this``."""
+    try:
+        data.decode("utf-8")
+        found: str | None = "utf-8"
+    except UnicodeDecodeError:
+        found = _legacy_encoding(data)
+    return None if found is None or _encoding_name(found) == _encoding_name(not_this) else found
+
+
+def _decoding_problem(path: Path, label: str, encoding: str) -> tuple[Issue | None, str | None]:
+    """Why ``path`` did not decode as ``encoding``: ``(issue, None)`` to report, or
+    ``(None, encoding)`` to try next: the legacy encoding of a file that is plain ASCII for its
+    first MB, Big5 as Microsoft writes it (cp950), or GB18030 for a file taken for Big5 whose
+    first Chinese line is not Big5. Lines of text before the first bad one mean the file mixes
+    encodings: an error, never a second guess."""
+    bad = None if encoding == "utf-16" else _first_bad_line(path, encoding)
+    if bad is None:  # pandas failed where line-by-line decoding did not: say so plainly
+        return _file_issue(label, f"text is not valid {_encoding_name(encoding)}"), None
+    if encoding == "big5hkscs" and _decodes(bad.data, "cp950"):
+        return None, "cp950"
+    if bad.after_text:
+        return _mixed_issue(label, encoding, bad), None
+    if encoding in ("utf-8", "utf-8-sig"):  # ASCII for the first MB, then GBK or Big5
+        with path.open("rb") as fh:
+            fh.seek(bad.offset)
+            sample = fh.read(_LEGACY_SAMPLE)
+        legacy = _legacy_encoding(sample[: sample.rfind(b"\n") + 1] or sample)
+        return (None, legacy) if legacy else (_not_text_issue(label, bad), None)
+    if encoding in ("big5hkscs", "cp950"):
+        return None, "gb18030"
+    return _not_text_issue(label, bad), None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed_issue(label: str, encoding: str, bad: _BadLine) -> Issue:
+    other = _line_encoding(bad.data, encoding)
+    looks = f"reads as {_encoding_name(other)}" if other else "is in another encoding"
+    before = "line 1 is" if bad.line == 2 else f"lines 1–{bad.line - 1} are"
+    return Issue(
+        label,
+        bad.line,
+        None,
+        _shown_line(bad.data, other),
+        f"the file mixes encodings: {before} {_encoding_name(encoding)}, but line "
+        f"{bad.line} is not ({looks}); no row of the file was read",
+        "save the whole file in one encoding (UTF-8: in Excel, Save As → CSV UTF-8); "
+        f"line {bad.line} was probably pasted from another file",
+    )
 
 
 def _separator(path: Path, encoding: str) -> str:
@@ -159,8 +334,9 @@ def _read_csv_text(path: Path, encoding: str, sep: str) -> pd.DataFrame:
             )
         except (UnicodeDecodeError, pd.errors.EmptyDataError):
             raise
-        except Exception:  # pyarrow rejects some files the C parser reads (ragged rows, quoting)
-            pass
+        except Exception as exc:  # pyarrow rejects some files the C parser reads (ragged rows…)
+            if "invalid UTF8" in str(exc):  # …but not bytes that are not UTF-8: no second try
+                raise UnicodeDecodeError(encoding, b"", 0, 1, str(exc)) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         frame = pd.read_csv(  # index_col=False: a trailing comma on each row is not an index
@@ -177,21 +353,28 @@ def _read_csv_text(path: Path, encoding: str, sep: str) -> pd.DataFrame:
 
 
 def read_csv(path: Path, label: str | None = None) -> RawTable:
-    """Read a CSV / TSV as text with origin columns; encoding detected (:func:`detect_encoding`)."""
+    """Read a CSV / TSV as text with origin columns; encoding detected (:func:`detect_encoding`).
+
+    A file that mixes encodings (UTF-8 with a GBK row pasted in) is an error naming the first
+    line that is not in the file's encoding and what it looks like: no row of it is read.
+    """
     label = label or path.name
     encoding = detect_encoding(path)
-    for enc in [encoding] + [e for e in _ENCODINGS if e != encoding]:
+    if encoding is None:
+        raise InputError([_not_text_issue(label, _first_bad_line(path, "utf-8"))])
+    tried = {encoding}
+    while True:
         try:
-            frame = _read_csv_text(path, enc, _separator(path, enc))
+            frame = _read_csv_text(path, encoding, _separator(path, encoding))
             break
         except UnicodeDecodeError:
-            continue
+            issue, retry = _decoding_problem(path, label, encoding)
+            if issue is not None or retry is None or retry in tried:
+                raise InputError([issue or _not_text_issue(label, None)]) from None
+            encoding = retry
+            tried.add(retry)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise InputError([_file_issue(label, f"not a readable CSV ({exc})")]) from None
-    else:
-        raise InputError(
-            [_file_issue(label, "text is neither UTF-8 nor GBK/GB18030", "save it as UTF-8 CSV")]
-        )
     issues = []
     if frame.attrs.get("ragged"):
         issues.append(
@@ -334,8 +517,92 @@ def _read_tidy_sheet(
     return melt_wide(frame[~blank].reset_index(drop=True))
 
 
+def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip member holding its XML, from the workbook part and its relations."""
+
+    def relations(part: str) -> dict[str, tuple[str, str]]:  # id → (type, member)
+        folder = posixpath.dirname(part)
+        rels = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
+        found = {}
+        for rel in ElementTree.fromstring(book.read(rels)):
+            ref = rel.get("Target", "")
+            member = ref.lstrip("/") if ref.startswith("/") else posixpath.join(folder, ref)
+            found[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(member))
+        return found
+
+    workbook = next(
+        (m for kind, m in relations("").values() if kind.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
+    members = {i: m for i, (_, m) in relations(workbook).items()}
+    parts = {}
+    for sheet in ElementTree.fromstring(book.read(workbook)).iter():
+        if str(sheet.tag).endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+            parts[sheet.get("name", "")] = members.get(rid, "")
+    return parts
+
+
+def uncached_formulas(path: Path) -> dict[str, list[str]]:
+    """Formula cells with no saved value, by sheet name (cell references like ``B7``).
+
+    Excel saves each formula's last result beside it; programs that write workbooks without
+    calculating (openpyxl, some exporters) leave it out, so the cell reads as empty. Found in the
+    sheets' XML (a ``<f>`` element with no ``<v>`` value): openpyxl's ``data_only`` loading cannot
+    tell such a cell from an empty one. A formula whose saved result is an empty string
+    (``t="str"``) has a value.
+    """
+    found: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as book:
+            for sheet, part in _sheet_parts(book).items():
+                if sheet.startswith(SKIPPED_SHEET_PREFIXES) or part not in book.namelist():
+                    continue
+                cells = _uncached_cells(book.read(part))
+                if cells:
+                    found[sheet] = cells
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):  # openpyxl read it: no worse
+        return found
+    return found
+
+
+def _uncached_cells(xml: bytes) -> list[str]:
+    """References of the cells of one sheet's XML that hold a formula but no saved value."""
+    cells = []
+    for match in _XML_FORMULA.finditer(xml):
+        prefix = match.group(1) or b""
+        start = max(xml.rfind(b"<" + prefix + b"c ", 0, match.start()), 0)
+        head_end = xml.find(b">", start)
+        end = xml.find(b"</" + prefix + b"c>", match.end())
+        body = xml[head_end + 1 : end if end >= 0 else len(xml)]
+        head = xml[start:head_end]
+        kind = _XML_TYPE.search(head)
+        value = _XML_VALUE.search(body)
+        if value is not None and (value.group(1).strip() or (kind and kind.group(1) == b"str")):
+            continue
+        ref = _XML_REF.search(head)
+        cells.append(ref.group(1).decode() if ref else "?")
+    return cells
+
+
+def _formula_issue(label: str, sheet: str, cells: list[str]) -> Issue:
+    shown = ", ".join(cells[:10]) + (f" … ({len(cells)} cells)" if len(cells) > 10 else "")
+    return _file_issue(
+        label,
+        f"formula cells without a saved value ({shown}): the workbook was written by a program "
+        "that does not calculate formulas, so they would read as empty; the sheet was not read",
+        "open and save the workbook in Excel (or WPS) so the formulas are calculated, or give "
+        "values instead of formulas",
+        sheet=sheet,
+    )
+
+
 def read_excel(path: Path, label: str | None = None) -> RawTable:
-    """Read every sheet of a workbook; a sheet that cannot be read is reported, the rest kept."""
+    """Read every sheet of a workbook; a sheet that cannot be read is reported, the rest kept.
+
+    A sheet with formula cells that have no saved value (:func:`uncached_formulas`) is an error
+    naming the cells, and is not read.
+    """
     # heavy: openpyxl is imported only when an Excel file is read
     import openpyxl
 
@@ -346,8 +613,12 @@ def read_excel(path: Path, label: str | None = None) -> RawTable:
         raise InputError([_file_issue(label, f"not a readable Excel workbook ({exc})")]) from None
     frames: list[pd.DataFrame] = []
     issues: list[Issue] = []
+    uncached = uncached_formulas(path)
     for ws in book.worksheets:
         if ws.title.startswith(SKIPPED_SHEET_PREFIXES):
+            continue
+        if ws.title in uncached:
+            issues.append(_formula_issue(label, ws.title, uncached[ws.title]))
             continue
         grid = _sheet_grid(ws)
         if not any(any(c is not None for c in row) for row in grid):

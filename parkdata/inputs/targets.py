@@ -7,12 +7,22 @@ import pandas as pd
 
 from parkdata.contract.indicator_catalog import Catalog
 from parkdata.contract.numbers import parse_numbers
+from parkdata.contract.periods import period_time
 from parkdata.contract.registry import ParkRegistry
 from parkdata.contract.tables import TARGET_COLUMNS
 from parkdata.contract.units import normalize_unit, round_significant
-from parkdata.contract.vocab import NEEDS_BASE, TARGET_KINDS, comparator, vocabulary
+from parkdata.contract.vocab import (
+    LEVEL_KINDS,
+    NEEDS_BASE,
+    POSITIVE_BASE,
+    TARGET_KINDS,
+    VALUE_ABOVE,
+    comparator,
+    vocabulary,
+)
 from parkdata.inputs.checks import (
     Collector,
+    check_domains,
     conversion_factors,
     parse_periods,
     require_columns,
@@ -36,6 +46,8 @@ TARGET_REQUIRED = (
 _CONVERTED_KINDS = tuple(k.code for k in vocabulary().target_kinds if k.in_indicator_unit)
 _KIND_UNITS = {k.code: k.unit for k in vocabulary().target_kinds if k.unit}
 _COUNT_UNITS = {k.code: list(k.units) for k in vocabulary().target_kinds if k.units}
+_LEVEL_VALUED = tuple(k for k in LEVEL_KINDS if k in _CONVERTED_KINDS)
+"""Kinds whose target value is a level of the indicator (level, share): checked against its domain."""
 
 
 def _units(text: pd.Series) -> pd.Series:
@@ -157,6 +169,78 @@ def _base_value(
     return round_significant(base["value"] * base_scale)
 
 
+def _not_finite(col: Collector, values: pd.Series, column: str, unit: pd.Series) -> None:
+    """A number that is no longer finite once converted (1e308 万亿元) is an error."""
+    x = values.astype(float)
+    bad = x.notna() & ~np.isfinite(x)
+    if bad.any():
+        col.flag(
+            bad,
+            column,
+            "not a finite number once converted to " + unit.fillna("") + " (too large, or inf)",
+            "check the number and its unit",
+            values=text_column(col.raw, column),
+        )
+
+
+def _check_consistency(
+    col: Collector,
+    kind: pd.Series,
+    codes: pd.Series,
+    catalog: Catalog,
+    periods: tuple[pd.Series, pd.Series],
+    values: dict[str, pd.Series],
+    unit: pd.Series,
+) -> None:
+    """What makes a target impossible: a base period not before the target period, a value
+    outside the indicator's domain (level and share targets, base values, thresholds), a
+    multiple of 0 or less, a yearly growth of −100 % or less, a base of 0 or less for a target
+    grown from its base (vocab.yaml ``value_above``, ``positive_base``)."""
+    canonical = codes.map(lambda c: catalog[c].unit if c in catalog else None)
+    target_unit = unit.where(~kind.isin(_CONVERTED_KINDS), canonical)
+    target_period, base_period = periods
+    col.flag(
+        period_time(base_period) >= period_time(target_period),
+        "base_period",
+        "the base period "
+        + base_period.fillna("")
+        + " is not before the target period "
+        + target_period.fillna(""),
+        "the base period is the year the plan counts from: it comes before the target year",
+    )
+    _not_finite(col, values["target_value"], "target_value", target_unit)
+    _not_finite(col, values["base_value"], "base_value", canonical)
+    _not_finite(col, values["threshold"], "threshold", canonical)
+    limit = kind.map(VALUE_ABOVE)
+    at_or_below = limit.notna() & (values["target_value"] <= limit)
+    if at_or_below.any():
+        col.flag(
+            at_or_below,
+            "target_value",
+            "a "
+            + kind
+            + " target must be above "
+            + limit.map(lambda v: f"{v:g}", na_action="ignore").fillna("")
+            + " "
+            + unit,
+            "a multiple is above 0 (倍增 is 2); a yearly growth above −100 % (年均下降3% is -3)",
+        )
+    base = values["base_value"]
+    col.flag(
+        kind.isin(POSITIVE_BASE) & (base <= 0),
+        "base_value",
+        "a " + kind + " target is grown from its base, which must be above 0",
+        "give the base level the plan counts from (a positive number), or leave it empty",
+        values=text_column(col.raw, "base_value"),
+    )
+    level_valued = kind.isin(_LEVEL_VALUED)
+    check_domains(col, values["target_value"], codes.where(level_valued), catalog, "target_value")
+    has_base = kind.isin(TARGET_KINDS) & (kind != "count_over_threshold")
+    check_domains(col, base, codes.where(has_base), catalog, "base_value")
+    counting = kind == "count_over_threshold"
+    check_domains(col, values["threshold"], codes.where(counting), catalog, "threshold")
+
+
 def normalize_targets(
     raw: pd.DataFrame, registry: ParkRegistry, catalog: Catalog
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -198,6 +282,21 @@ def normalize_targets(
     counting = kind == "count_over_threshold"
     threshold = _threshold(col, raw, kind, codes, catalog)
     base_value = _base_value(col, raw, kind, codes, catalog, scale)
+    with np.errstate(over="ignore", invalid="ignore"):
+        target_value = value["value"] * scale
+    _check_consistency(
+        col,
+        kind,
+        codes,
+        catalog,
+        (target_period, base_period),
+        {
+            "target_value": target_value,
+            "base_value": pd.Series(base_value, index=raw.index, dtype=float),
+            "threshold": pd.Series(threshold, index=raw.index, dtype=float),
+        },
+        unit,
+    )
     out = pd.DataFrame(
         {
             "target_id": ids,
@@ -208,7 +307,7 @@ def normalize_targets(
             "base_period": base_period,
             "base_value": base_value,
             "target_period": target_period,
-            "target_value": round_significant(value["value"] * scale),
+            "target_value": round_significant(target_value),
             "unit": np.where(kind.isin(_CONVERTED_KINDS), canonical, unit),
             "target_value_reported": value["value"],
             "unit_reported": unit,

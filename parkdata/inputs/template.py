@@ -13,7 +13,7 @@ import pandas as pd
 
 from parkdata.contract.indicator_catalog import Catalog, default_catalog
 from parkdata.contract.units import known_units
-from parkdata.files import write_atomic
+from parkdata.files import neutral_cell, write_atomic
 
 DATA_SHEET = "观测数据"
 HEADERS = ("园区", "指标", "时期", "口径", "数值", "单位", "限定", "来源", "备注")
@@ -57,18 +57,20 @@ def write_template(
     # levels first, then their reported growth rates (…同比增速, in %), as users are told to enter
     indicators = sorted(catalog, key=lambda i: i.growth_of is not None)
     for ind in indicators:
-        ref.append([ind.name_zh, ind.code, ind.unit, ind.kind, ind.description])
+        cells = [ind.name_zh, ind.code, ind.unit, ind.kind, ind.description]
+        ref.append([neutral_cell(v) for v in cells])  # names from your catalog run no formulas
     lists = book.create_sheet("参考-选项")
     compound = sorted({i.unit for i in catalog if "/" in i.unit})
     columns = {"A": BASIS_CHOICES, "B": QUALIFIER_CHOICES, "C": (*known_units(), *compound)}
     for letter, values in columns.items():
         for row, value in enumerate(values, start=1):
-            lists[f"{letter}{row}"] = value
+            lists[f"{letter}{row}"] = neutral_cell(value)
     if parks is not None:
         park_sheet = book.create_sheet("参考-园区名录")
         park_sheet.append(["园区名称", "简称", "park_id"])
         for row in parks.itertuples(index=False):
-            park_sheet.append([row.name_zh, row.short_name_zh, row.park_id])
+            park = [row.name_zh, row.short_name_zh, row.park_id]
+            park_sheet.append([neutral_cell(v) for v in park])  # names from data run no formulas
     notes = book.create_sheet("说明")
     for line in _INSTRUCTIONS:
         notes.append([line])

@@ -8,7 +8,9 @@ as-of date is projected to the target year with the default model for its indica
 * ``anticipated_progress`` — P_T = (x̂_T − x_b)/(target − x_b) (ESCAP), with ``progress_colour``:
   green ≥ 1, yellow in (0, 1), red ≤ 0, grey when it cannot be assessed.
 
-A status already settled wins: 已完成 gives P = 1 and green, 到期未完成 P = 0 and red. Cumulative,
+A status already settled wins: 已完成 gives P = 1 and green, 到期未完成 P = 0 and red. A row the
+assessment marks ``non_positive`` (a base or latest level of zero or less) is not projected: no
+P(meet) is computed from levels growth cannot be measured on. Cumulative,
 yearly-increment and count targets are not projected. ``projection_code`` says why a row has or
 lacks a projection (``fitted``, ``settled_achieved``, ``no_target_year`` …) and
 ``projection_flags`` what to know about a fit (``linear_fallback``, ``bounds_as_values``,
@@ -45,6 +47,7 @@ _NUMBERS = PROJECTION_COLUMNS[1:10]
 PROJECTION_CODES = (
     "settled_achieved",
     "settled_missed",
+    "non_positive_level",
     "fitted",
     "kind_not_projected",
     "rank_or_rate",
@@ -73,8 +76,9 @@ def projection_columns(out: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog
     """The :data:`PROJECTION_COLUMNS` for assessment rows ``out`` (see the module docstring).
 
     ``out`` needs target_id, park_id, indicator, kind, T, horizon (times in years: a period's
-    end), goal, ratio_base (the base progress counts from), comparator, status; ``levels`` the
-    year-end levels (:func:`~parkdata.series.levels.year_end_levels`).
+    end), goal, ratio_base (the base progress counts from), comparator, status, and optionally
+    non_positive (rows not to project); ``levels`` the year-end levels
+    (:func:`~parkdata.series.levels.year_end_levels`).
     """
     res = pd.DataFrame(index=out.index, columns=PROJECTION_COLUMNS, dtype=object)
     for col in _NUMBERS:
@@ -82,6 +86,7 @@ def projection_columns(out: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog
     kinds = {ind.code: ind.kind for ind in catalog}
     settled = out["status"].isin(SETTLED)
     level = out["kind"].isin(LEVEL_KINDS) & out["T"].notna() & out["goal"].notna()
+    level &= ~_non_positive(out)
     pts = out.loc[level & ~settled, ["target_id", "indicator", "park_id", "horizon"]].merge(
         levels, on=["park_id", "indicator"]
     )
@@ -147,6 +152,13 @@ def _fill(
     res.loc[rows, "projection_flags"] = np.where(~np.isfinite(scale), "exact_fit", "")
 
 
+def _non_positive(out: pd.DataFrame) -> pd.Series:
+    """Rows whose base or latest level is zero or less (the assessment's ``non_positive``)."""
+    if "non_positive" not in out:
+        return pd.Series(False, index=out.index)
+    return out["non_positive"].fillna(False).astype(bool)
+
+
 def _codes(out: pd.DataFrame, res: pd.DataFrame, kinds: dict[str, str]) -> pd.Series:
     """Why a row has, or lacks, a projection: the first case that holds, settled statuses first."""
     n = res["projection_n"].astype(float)
@@ -154,6 +166,7 @@ def _codes(out: pd.DataFrame, res: pd.DataFrame, kinds: dict[str, str]) -> pd.Se
     cases = [
         (out["status"] == "achieved", "settled_achieved"),
         (out["status"] == "not_achieved", "settled_missed"),
+        (_non_positive(out), "non_positive_level"),
         (res["projection_model"].notna(), "fitted"),
         (~out["kind"].isin(LEVEL_KINDS), "kind_not_projected"),
         (kind.isin(["rank", "growth"]), "rank_or_rate"),

@@ -62,12 +62,23 @@ def reason_text(row: Mapping[str, Any], lang: str = "zh") -> str:
         "pace": pace_text(row, lang),
         "expected": format_value(row.get("expected_value"), unit, lang),  # type: ignore[arg-type]
         "goal": format_value(row.get("goal"), unit, lang),  # type: ignore[arg-type]
+        "level": format_value(_non_positive_level(row), unit, lang),
     }
     out = text(f"reason.{code}", lang, **params)
     for flag in str(row.get("reason_flags") or "").split(";"):
         if flag:
             out += sep("semicolon", lang) + text(f"reason.{flag}", lang)
     return out
+
+
+def _non_positive_level(row: Mapping[str, Any]) -> float:
+    """The base figure when it is zero or less, else the latest (``non_positive_level``)."""
+    base, current = _number(row.get("base_value")), _number(row.get("current_value"))
+    return base if base <= 0 else current
+
+
+def _number(value: Any) -> float:
+    return float("nan") if missing(value) else float(value)
 
 
 def projection_note(row: Mapping[str, Any], lang: str = "zh") -> str:

@@ -267,6 +267,32 @@ class ParkReport:
             for _, o in obs.iterrows()
         ]
 
+    def _warnings(self) -> list[str]:
+        """The warnings kept with this park's figures (an implausible but possible value …),
+        each with its figure, its words and its file and row."""
+        lang, issues = self.lang, self.rd.panel.issues
+        if "code" not in issues.columns:  # a processed folder from before warnings had codes
+            return []
+        warned = issues[(issues["severity"] == "warning") & issues["row"].notna()]
+        obs = self.rd.panel.observations
+        obs = obs[obs["park_id"] == self.park_id]
+        if warned.empty or obs.empty:
+            return []
+        key = ["origin_file", "origin_row"]
+        warned = warned.assign(origin_file=warned["file"].astype(str))
+        warned = warned.assign(origin_row=warned["row"].astype("int64"))
+        hits = obs.assign(origin_row=obs["origin_row"].astype("int64")).merge(warned, on=key)
+        out = []
+        for _, w in hits.sort_values(["indicator", "period"]).iterrows():
+            code = w["code"] if isinstance(w["code"], str) else "other"
+            words = text(f"data_warning.{code}", lang, value=w["value_y"], problem=w["problem"])
+            where = f"{sep('open', lang)}{Path(str(w['origin_file'])).name} · {w['origin_row']}{sep('close', lang)}"
+            name = self.names.get(w["indicator"], w["indicator"])
+            out.append(
+                f"{name} {period_label(str(w['period']), lang)}{sep('colon', lang)}{words}{where}"
+            )
+        return out
+
     def notes(self) -> Section:
         """Every figure's source, the model per target and why, what could not be assessed."""
         lang = self.lang
@@ -312,6 +338,8 @@ class ParkReport:
                 )
             ],
             sources=sources,
+            warnings_heading=text("data_warnings", lang),
+            warnings=self._warnings(),
             models_heading=text("models_used", lang),
             models=models,
             missing_heading=text("not_assessed", lang),

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from parkdata import paths
+from parkdata.batch import runner
 from parkdata.batch.jobs import safe_name, shipped_fingerprint
 from parkdata.batch.runner import run_reports
 from parkdata.cli import main
@@ -101,16 +102,19 @@ def test_unchanged_rerun_does_no_work_and_retries_the_failure(
     assert (batch / "index.html").stat().st_mtime_ns == index_before  # same text, not rewritten
 
 
-def test_a_new_month_redoes_an_as_of_now_batch(
-    batch: Path, data: Path, notebooks: Path, tmp_path: Path
+def test_a_new_month_redoes_every_page_of_an_as_of_now_batch(
+    batch: Path, data: Path, notebooks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = Path(shutil.copytree(batch, tmp_path / "out"))
-    parks_file = next((out / ".cache" / "prepared").glob("*/parks.json"))
-    summary = json.loads(parks_file.read_text(encoding="utf-8"))
-    summary["as_of"] = "1999-01"  # prepared when "now" was another month
-    parks_file.write_text(json.dumps(summary), encoding="utf-8")
-    result = run_reports(data, parks=["demo_0001"], out=out, notebooks=notebooks, progress=False)
-    assert sorted(o.name for o in result.ran) == ["__overview__", "demo_0001"]
+    parks = ["demo_0001", "demo_0002"]
+    same = run_reports(data, parks=parks, out=out, notebooks=notebooks, progress=False)
+    assert [o.name for o in same.ran] == ["__overview__"]  # this month: the parks' pages stay
+    real = runner.as_of_label
+    monkeypatch.setattr(runner, "as_of_label", lambda a: real(a) if a else "2030-01")
+    result = run_reports(data, parks=parks, out=out, notebooks=notebooks, progress=False)
+    assert sorted(o.name for o in result.ran) == ["__overview__", "demo_0001", "demo_0002"]
+    for page in ("demo_0001", "demo_0002"):
+        assert "2030年1月" in (out / "reports" / f"{page}.html").read_text(encoding="utf-8")
 
 
 def test_warm_kernel_keeps_one_client(batch: Path) -> None:
@@ -118,10 +122,11 @@ def test_warm_kernel_keeps_one_client(batch: Path) -> None:
     import threading
 
     from parkdata.batch.jobs import Job
-    from parkdata.batch.kernels import _shutdown_kernel, run_job
+    from parkdata.batch.kernels import run_job, shutdown_kernel
 
     prepared = next((batch / ".cache" / "prepared").glob("*/report_settings.json")).parent
-    params = {"data": str(prepared), "as_of": None, "horizon": 3, "confidence": 0.8}
+    settings = json.loads((prepared / "report_settings.json").read_text(encoding="utf-8"))
+    params = {"data": str(prepared), "as_of": settings["as_of"], "horizon": 3, "confidence": 0.8}
     job = partial(Job, notebook=str(paths.NOTEBOOKS_DIR / "park_report.ipynb"), title="t")
     counts = []
     try:
@@ -133,7 +138,7 @@ def test_warm_kernel_keeps_one_client(batch: Path) -> None:
             assert outcome.ok, outcome.error
             counts.append((len(os.listdir("/proc/self/fd")), threading.active_count()))
     finally:
-        _shutdown_kernel()
+        shutdown_kernel()
     assert counts[1] == counts[2]
 
 

@@ -48,6 +48,8 @@ def _load(frame: pd.DataFrame, name: str, encoding: str = "utf-8") -> pd.DataFra
 def _tidy(data: list[tuple[str, int, float]], unit_choice: int = 0) -> pd.DataFrame:
     out = []
     for indicator, year, value in data:
+        if INDICATORS[indicator] == "家":  # a count is a whole number (catalog domain "count")
+            value = float(round(value))
         unit, factor = SCALES[INDICATORS[indicator]][
             unit_choice % len(SCALES[INDICATORS[indicator]])
         ]
