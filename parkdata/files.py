@@ -58,11 +58,12 @@ def write_parquet_atomic(target: Path, frame: Any) -> None:
     write_atomic(target, lambda p: frame.to_parquet(p, index=False))
 
 
-def clean_stray_temps(folder: Path) -> int:
-    """Remove the temporary files interrupted atomic writes left in ``folder`` and below (call
-    it only while no other process writes there: under the folder's lock). Returns how many."""
+def clean_stray_temps(folder: Path, recursive: bool = True) -> int:
+    """Remove the temporary files interrupted atomic writes left in ``folder`` (and below, with
+    ``recursive``; call it only while no other process writes there: under the folder's lock).
+    Returns how many."""
     removed = 0
-    for path in folder.rglob(".*.tmp"):
+    for path in folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp"):
         if path.is_file():
             path.unlink(missing_ok=True)
             removed += 1
@@ -100,8 +101,9 @@ def neutralise_formulas(frame: Any) -> Any:
             column = column.astype(object)
         elif not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
             continue
-        risky = column.str.startswith(FORMULA_STARTS, na=False)
-        if risky.any():
+        is_text = column.map(lambda v: isinstance(v, str)).astype(bool)
+        risky = is_text & column.where(is_text, "").astype(str).str.startswith(FORMULA_STARTS)
+        if risky.any():  # a column of numbers, dates or None beside text keeps them as they are
             column = column.astype(object).where(~risky, "'" + column[risky].astype(str))
             out.isetitem(i, column)
     return out

@@ -46,10 +46,10 @@ def make_executor(
         )
         try:
             yield pool
+            pool.shutdown(wait=True)
         except BaseException:
             stop_pool(pool)  # Ctrl-C, SIGTERM or an error: stop now, do not wait for the parks
             raise
-        pool.shutdown(wait=True)
         return
     if kind == "dask":
         try:  # optional: Dask is an extra (pip install 'parkdata[dask]')

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import multiprocessing.util
 import os
 import signal
 import subprocess
@@ -117,6 +119,7 @@ def _register_engine() -> None:
     cell may run for what is left of the park's time limit.
     """
     # heavy: papermill takes about 4 s to import; only workers need it
+    from nbclient.exceptions import CellTimeoutError
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -124,10 +127,17 @@ def _register_engine() -> None:
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
             kernel, deadline = kwargs.pop("kernel"), kwargs.pop("deadline")
+
+            def budget(cell: Any) -> int:  # what is left of the park's time, for this cell
+                left = deadline - time.monotonic()
+                if left <= 0:  # spent by the cells before: this one does not start
+                    raise CellTimeoutError("the park's time limit was reached")
+                return max(1, math.ceil(left))
+
             client = PapermillNotebookClient(
                 nb_man,
                 kernel_name=kernel_name,
-                timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
+                timeout_func=budget,
                 startup_timeout=kwargs.pop("start_timeout", 60),
                 log=_QUIET,  # a dead kernel or a time-out is the outcome's error, not log noise
                 log_output=kwargs.pop("log_output", False),
@@ -167,7 +177,6 @@ def run_job(job: Job) -> Outcome:
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
-    deadline = time.monotonic() + job.timeout
 
     def failed(error: str) -> Outcome:
         return Outcome(job.name, False, job.output, error, time.perf_counter() - start)
@@ -176,6 +185,7 @@ def run_job(job: Job) -> Outcome:
     try:
         _register_engine()
         kernel = _kernel_for(job)
+        deadline = time.monotonic() + job.timeout  # the park's time starts with a ready kernel
         nb = pm.execute_notebook(
             _notebook_for(job),
             None,
@@ -223,6 +233,8 @@ def worker_init(parent: int | None = None) -> None:
     kernel with it) as soon as the driver is gone, even after ``kill -9``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = parent if parent is not None else os.getppid()
+    # a worker ending normally stops its warm kernel (multiprocessing runs no atexit handlers)
+    multiprocessing.util.Finalize(None, shutdown_kernel, exitpriority=10)
 
     def watch() -> None:
         while True:

@@ -181,8 +181,11 @@ def _label(park: dict[str, Any], lang: str) -> str:
     return park["name"] + (text("fictional_mark", lang) if park["fictional"] else "")
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised in the driver so a batch stops as it does on Ctrl-C."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the driver so a batch stops as it does on Ctrl-C (exit code 143)."""
+
+    signal_name = "SIGTERM"
+    exit_code = 128 + signal.SIGTERM
 
 
 class BatchInterrupted(KeyboardInterrupt):
@@ -276,7 +279,10 @@ def run_reports(
     settings = {"as_of": as_of, "horizon": horizon, "confidence": confidence}
     key = digest(data_fingerprint(data_dir, bundled), settings, __version__, shipped_fingerprint())
     with output_lock(out_dir, language), _sigterm_stops():
-        clean_stray_temps(out_dir)
+        # only where a batch writes: `--out .` must not touch other programs' files
+        clean_stray_temps(out_dir, recursive=False)
+        clean_stray_temps(out_dir / "reports", recursive=False)
+        clean_stray_temps(out_dir / CACHE_DIR)
         source = Path(data) if data is not None else None
         prepared = _prepared(source, out_dir, settings, key, bundled)
         summary = json.loads((prepared / PARKS_FILE).read_text(encoding="utf-8"))
@@ -374,7 +380,7 @@ def _execute(
                         finish(job, Outcome(job.name, False, job.output, _died(language)))
                     else:
                         queue.append(job)
-    except (KeyboardInterrupt, Terminated) as exc:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
         bar.close()
         left = text("batch.interrupted", language)
         for job in pending:

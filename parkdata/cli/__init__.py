@@ -23,13 +23,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParkDataError as exc:
         print(f"parkdata {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # Ctrl-C outside a batch: one line, no traceback
-        print(f"parkdata {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while a batch prepares: one line
+        name = getattr(exc, "signal_name", "SIGINT")
+        print(f"parkdata {args.command}: interrupted ({name})", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 130))
     except BrokenPipeError:  # `parkdata summary | head`: the reader left; not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a full disk, a folder taken away: say which file, no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"parkdata {args.command}: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 __all__ = ["build_parser", "main"]

@@ -67,6 +67,7 @@ _LEGACY_CANDIDATES = {
     "cp950": "big5hkscs",
 }
 _LEGACY_SAMPLE = 1 << 18  # bytes charset-normalizer looks at
+_UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf][\x80-\xbf]){2}")
 _TEXT_EVIDENCE = 4  # multibyte surplus (two CJK characters) that proves the lines before were text
 _XML_NAME = rb"(?:([A-Za-z_][\w.-]*:))?"
 _XML_FORMULA = re.compile(rb"<" + _XML_NAME + rb"f[\s/>]")
@@ -163,7 +164,9 @@ def _legacy_encoding(sample: bytes) -> str | None:
     # charset-normalizer is imported only when a file is not UTF-8
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample[:_LEGACY_SAMPLE], cp_isolation=list(_LEGACY_CANDIDATES)).best()
+    if len(sample) > _LEGACY_SAMPLE:  # whole lines: a cut inside a character decodes as nothing
+        sample = sample[: sample.rfind(b"\n", 0, _LEGACY_SAMPLE) + 1] or sample[:_LEGACY_SAMPLE]
+    best = from_bytes(sample, cp_isolation=list(_LEGACY_CANDIDATES)).best()
     if best is None:
         return None
     return _LEGACY_CANDIDATES[best.encoding]
@@ -215,6 +218,46 @@ def _first_bad_line(path: Path, encoding: str, chunk: int = 1 << 24) -> _BadLine
             offset += len(part)
             if not block:
                 return None
+
+
+def _utf8_line(path: Path, chunk: int = 1 << 24) -> _BadLine | None:
+    """The first line of a GBK or Big5 file that is UTF-8 Chinese (pasted in from another file):
+    such a line also decodes as GBK, into garbage (中文 → 涓枃), so it is looked for. Candidates
+    come from a byte pattern (two UTF-8 CJK characters in a row); a line counts only when all of
+    it decodes as UTF-8, which real GBK or Big5 text almost never does."""
+    line = offset = 0
+    carry = b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            data = carry + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            part, carry = data[:cut], data[cut:]
+            for match in _UTF8_CJK.finditer(part):
+                start = part.rfind(b"\n", 0, match.start()) + 1
+                end = part.find(b"\n", match.end())
+                text = part[start : len(part) if end < 0 else end].rstrip(b"\r")
+                if _decodes(text, "utf-8"):
+                    return _BadLine(
+                        line + part.count(b"\n", 0, start) + 1, offset + start, text, True
+                    )
+            line += part.count(b"\n")
+            offset += len(part)
+            if not block:
+                return None
+
+
+def _undetected_issue(path: Path, label: str) -> Issue:
+    """Why no encoding reads the start of ``path``: GBK or Big5 lines with a UTF-8 line pasted
+    among them (a mixed file), or text in none of the encodings read."""
+    pasted = _utf8_line(path)
+    if pasted is not None and pasted.line > 2:
+        with path.open("rb") as fh:
+            before = fh.read(min(pasted.offset, _LEGACY_SAMPLE))
+        legacy = _legacy_encoding(before)
+        if legacy is not None:
+            return _mixed_issue(label, legacy, pasted)
+    return _not_text_issue(label, _first_bad_line(path, "utf-8"))
 
 
 def _encoding_name(encoding: str | None) -> str:
@@ -361,7 +404,7 @@ def read_csv(path: Path, label: str | None = None) -> RawTable:
     label = label or path.name
     encoding = detect_encoding(path)
     if encoding is None:
-        raise InputError([_not_text_issue(label, _first_bad_line(path, "utf-8"))])
+        raise InputError([_undetected_issue(path, label)])
     tried = {encoding}
     while True:
         try:
@@ -375,6 +418,10 @@ def read_csv(path: Path, label: str | None = None) -> RawTable:
             tried.add(retry)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise InputError([_file_issue(label, f"not a readable CSV ({exc})")]) from None
+    if encoding not in ("utf-8", "utf-8-sig", "utf-16"):
+        pasted = _utf8_line(path)
+        if pasted is not None:
+            raise InputError([_mixed_issue(label, encoding, pasted)])
     issues = []
     if frame.attrs.get("ragged"):
         issues.append(

@@ -128,8 +128,10 @@ def _threshold(
     thr_unit = _units(text_column(raw, "threshold_unit"))
     thr = parse_numbers(raw["threshold"]) if "threshold" in raw.columns else None
     thr_value = thr["value"] if thr is not None else pd.Series(np.nan, index=raw.index)
+    if thr is not None:
+        _flag_unreadable(col, thr["error"], "threshold")
     col.flag(
-        counting & thr_value.isna(),
+        counting & thr_value.isna() & (thr is None or thr["error"].isna()),
         "threshold",
         "no threshold for a count target",
         "fill in threshold and threshold_unit (e.g. 1000 and 亿元)",
@@ -152,6 +154,7 @@ def _base_value(
     if "base_value" not in raw.columns:
         return np.nan
     base = parse_numbers(raw["base_value"])
+    _flag_unreadable(col, base["error"], "base_value")
     base_unit = _units(text_column(raw, "base_unit"))
     has_base = base["value"].notna()
     col.flag(
@@ -167,6 +170,16 @@ def _base_value(
         ),
     )
     return round_significant(base["value"] * base_scale)
+
+
+def _flag_unreadable(col: Collector, errors: pd.Series, column: str) -> None:
+    """A number that does not read (``1,2,3``, ``abc``) is an error, never a silent blank."""
+    col.flag(
+        errors.notna(),
+        column,
+        errors.fillna(""),
+        "write a plain number such as 1234.5 (or leave the cell empty if the plan gives none)",
+    )
 
 
 def _not_finite(col: Collector, values: pd.Series, column: str, unit: pd.Series) -> None:
@@ -264,10 +277,11 @@ def normalize_targets(
     col.flag(compared.isna(), "comparator", "unknown comparator", "use >= or <=")
     target_period, base_period = _check_periods(col, raw, kind)
     value = parse_numbers(raw["target_value"])
+    _flag_unreadable(col, value["error"], "target_value")
     col.flag(
-        value["value"].isna(),
+        value["value"].isna() & value["error"].isna(),
         "target_value",
-        "target value missing or not a number",
+        "target value missing",
         "write the number the plan sets, e.g. 800",
     )
     for name in ("source", "clause"):

@@ -73,6 +73,12 @@ TABLE_COLUMNS = (
 _MARKS = {"at_least": "≥", "at_most": "≤", "approx": "~"}
 
 
+def _text_or(values: pd.Series, blank: str) -> pd.Series:
+    """Cells as text, ``blank`` where missing (stored tables may hold None as "None")."""
+    text_ = values.astype(object).where(values.notna(), blank).astype(str)
+    return text_.replace({"None": blank, "nan": blank, "<NA>": blank, "": blank})
+
+
 class ParkReport:
     """The sections of one park's report (see the module docstring)."""
 
@@ -278,10 +284,20 @@ class ParkReport:
         obs = obs[obs["park_id"] == self.park_id]
         if warned.empty or obs.empty:
             return []
-        key = ["origin_file", "origin_row"]
-        warned = warned.assign(origin_file=warned["file"].astype(str))
-        warned = warned.assign(origin_row=warned["row"].astype("int64"))
-        hits = obs.assign(origin_row=obs["origin_row"].astype("int64")).merge(warned, on=key)
+        # the warning's cell: file, sheet, row and column (a wide table's year column, or value)
+        key = ["origin_file", "sheet_key", "origin_row", "column_key"]
+        warned = warned.assign(
+            origin_file=warned["file"].astype(str),
+            sheet_key=_text_or(warned["sheet"], ""),
+            origin_row=warned["row"].astype("int64"),
+            column_key=_text_or(warned["column"], "value"),
+        )
+        cells = obs.assign(
+            sheet_key=_text_or(obs["origin_sheet"], ""),
+            origin_row=obs["origin_row"].astype("int64"),
+            column_key=_text_or(obs["origin_column"], "value"),
+        )
+        hits = cells.merge(warned.drop(columns=["column"]), on=key)
         out = []
         for _, w in hits.sort_values(["indicator", "period"]).iterrows():
             code = w["code"] if isinstance(w["code"], str) else "other"

@@ -305,6 +305,28 @@ def test_kill_9_of_the_driver_leaves_no_process_and_no_stale_page(
     assert period_label("2021", "zh") in _index(out)
 
 
+def test_sigterm_while_the_data_is_prepared_is_one_line_and_143(
+    data: Path, light: Path, tmp_path: Path
+) -> None:
+    """SIGTERM before any notebook runs (the data is being prepared): one line, exit 143."""
+    script = (
+        "import os, signal, sys, time\n"
+        "from parkdata.batch import runner\n"
+        "def prepare(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(60)\n"
+        "runner.prepare = prepare\n"
+        "from parkdata.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    args = _args(data, tmp_path / "out", light)[3:]  # after `python -m parkdata.cli`
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip() == "parkdata reports: interrupted (SIGTERM)"
+
+
 # -- two runs into one folder ---------------------------------------------------------------------
 
 
@@ -313,7 +335,9 @@ def test_overlapping_runs_are_serialised_never_mixed(
 ) -> None:
     """A second run into the same folder says who holds it and waits; the folder ends as the
     second run left it, every page with the index's as-of."""
-    _plan(sabotage, "demo_0001", "import time\ntime.sleep(8)\n")
+    release = tmp_path / "release"
+    wait = f"import pathlib, time\nwhile not pathlib.Path({str(release)!r}).exists():\n    time.sleep(0.1)\n"
+    _plan(sabotage, "demo_0001", wait)  # the first run holds the folder until the test says
     out = tmp_path / "out"
     first = _start(_args(data, out, light, "--as-of", "2022"), tmp_path / "first")
     reap.append(first)
@@ -322,7 +346,9 @@ def test_overlapping_runs_are_serialised_never_mixed(
     second = _start(_args(data, out, light, "--as-of", "2021"), tmp_path / "second")
     reap.append(second)
     waiting = text("batch.waiting", "zh", out=out, pid=first.pid, host="@", started="@")
-    _wait_for(lambda: waiting.split("@")[0] in _stderr(tmp_path / "second"), seconds=60)
+    _wait_for(lambda: waiting.split("@")[0] in _stderr(tmp_path / "second"), seconds=120)
+    assert second.poll() is None  # it waits for the first run
+    release.touch()
     assert first.wait(timeout=300) == 0, _stderr(tmp_path / "first")
     assert second.wait(timeout=300) == 0, _stderr(tmp_path / "second")
     for page in [f"reports/{p}.html" for p in PARKS] + ["overview.html"]:
@@ -478,3 +504,22 @@ def test_each_park_on_a_warm_kernel_starts_as_on_a_fresh_one(
     assert not first["np_seeded"] and not first["random_seeded"] and first["figures"] == 0
     assert _probes(tmp_path / "warm") == [first] * 3
     assert _probes(tmp_path / "fresh") == [first] * 3
+
+
+def test_a_full_disk_while_preparing_is_one_line(
+    data: Path,
+    light: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from parkdata.cli import main
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / "x.parquet"))
+
+    monkeypatch.setattr(runner, "prepare", full)
+    code = main(["reports", str(data), "--out", str(tmp_path / "out"), "--notebooks", str(light)])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert "x.parquet" in err and os.strerror(errno.ENOSPC) in err

@@ -21,6 +21,7 @@ from conftest import FORMATS
 
 import parkdata as pkd
 from parkdata.cli import main
+from parkdata.inputs.readers import read_csv
 
 pytestmark = pytest.mark.chaos
 
@@ -171,6 +172,54 @@ def test_gbk_text_after_a_megabyte_of_ascii_is_read_as_gbk(tmp_path: Path) -> No
     assert not panel.issues["problem"].str.contains("encoding", regex=False).any()
 
 
+def test_a_large_gbk_file_is_read_wherever_the_sample_ends(tmp_path: Path) -> None:
+    # Excel on Chinese Windows: GBK, larger than the sample the detector reads; shifted by one
+    # byte, the sample's end falls inside a two-byte character one time in two
+    rows = [GOOD_ROW.format(year=2000 + i % 25, value=i) for i in range(9_000)]
+    for shift in ("", "x"):
+        path = tmp_path / f"observations_big{len(shift)}.csv"
+        path.write_bytes(HEADER.encode() + shift.encode() + "".join(rows).encode("gb18030"))
+        assert path.stat().st_size > 1 << 18
+        frame = read_csv(path).frame
+        assert len(frame) == len(rows) * 1  # wide rows melt to one cell each
+        assert set(frame["park_id"].str.removeprefix(shift)) == {"测试园区"}
+        assert set(frame["source"]) == {"虚构测试"}
+
+
+def test_a_gbk_file_with_a_utf8_row_pasted_in_is_an_error_naming_the_row(tmp_path: Path) -> None:
+    # UTF-8 Chinese also decodes as GBK, into garbage (中文 → 涓枃): it must be found, not read
+    for before in (50, 8_000):
+        rows = [GOOD_ROW.format(year=2000 + i % 25, value=i) for i in range(before)]
+        pasted = GOOD_ROW.format(year=2030, value=1).replace("虚构测试", "粘贴来的一行")
+        path = tmp_path / f"observations_pasted{before}.csv"
+        body = (HEADER + "".join(rows)).encode("gb18030") + pasted.encode("utf-8")
+        path.write_bytes(body + "".join(rows[:5]).encode("gb18030"))
+        issues = _issues(path)
+        hit = issues[issues["file"] == path.name]
+        assert len(hit) == 1, hit["problem"].tolist()
+        assert int(hit.iloc[0]["row"]) == before + 2
+        problem = hit.iloc[0]["problem"]
+        assert "GB18030" in problem and "UTF-8" in problem and f"line {before + 2}" in problem
+        assert "粘贴来的一行" in hit.iloc[0]["value"]  # shown as UTF-8 reads it
+
+
+def test_issues_with_and_without_rows_are_written_for_people(tmp_path: Path) -> None:
+    # a whole-sheet error (no row) beside row errors: issues.csv holds both, rows as numbers
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FORMATS / "parks.csv", raw / "parks.csv")
+    _workbook_with_formulas(raw / "observations_script.xlsx")
+    (raw / "observations_bad.csv").write_text(
+        HEADER + GOOD_ROW.format(year=2020, value="abc"), encoding="utf-8"
+    )
+    out = tmp_path / "processed"
+    assert main(["ingest", "--raw", str(raw), "--out", str(out)]) == 1  # a sheet was not read
+    issues_csv = next(out.rglob("issues.csv"))
+    back = pd.read_csv(issues_csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert set(back["file"]) >= {"observations_script.xlsx", "observations_bad.csv"}
+    assert "" in set(back["row"]) and "2" in set(back["row"])
+
+
 def _mixed_raw_folder(tmp_path: Path) -> tuple[Path, int]:
     """A raw folder: the test park and a UTF-8 observations file of > 1 MB, one row in GBK."""
     raw = tmp_path / "raw"
@@ -281,11 +330,13 @@ def test_helpers_neutralise_text_but_not_numbers(tmp_path: Path) -> None:
         {
             "name": ["=1+1", "@SUM(1)", "+1", "-5%", "\tx", "plain", None],
             "change": [-3.5, 1.0, -0.1, 2.0, 0.0, 5.0, -7.0],
+            "row": [None, 3, 4, None, 5, 6, 7],  # numbers and blanks in a text column
         }
-    )
+    ).astype({"row": object})
     safe = neutralise_formulas(frame)
     assert safe["name"].tolist()[:6] == ["'=1+1", "'@SUM(1)", "'+1", "'-5%", "'\tx", "plain"]
     assert safe["change"].tolist() == frame["change"].tolist()
+    assert safe["row"].tolist() == frame["row"].tolist()
     assert frame["name"].iloc[0] == "=1+1"  # the caller's frame is left alone
     path = write_csv_for_people(frame, tmp_path / "deep" / "out.csv")
     back = pd.read_csv(path, encoding="utf-8-sig")

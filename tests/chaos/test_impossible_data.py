@@ -112,6 +112,16 @@ def test_a_zero_base_value_for_a_multiple_is_rejected(tmp_path: Path) -> None:
     _rejected(tmp_path, "targets.csv", "base_value", "0", targets=row)
 
 
+@pytest.mark.parametrize("column", ["base_value", "target_value"])
+def test_a_misplaced_thousands_separator_in_a_target_is_rejected(
+    tmp_path: Path, column: str
+) -> None:
+    base, target = ('"1,2,3"', "2") if column == "base_value" else ("100", '"1,2,3"')
+    row = f"t-c,测试园区,主营业务收入,multiple,>=,2020,{base},亿元,2025,{target},倍,虚构规划,倍增\n"
+    issue = _rejected(tmp_path, "targets.csv", column, "1,2,3", targets=row)
+    assert "comma" in issue["problem"]
+
+
 def test_a_negative_multiple_is_rejected(tmp_path: Path) -> None:
     row = "t-m,测试园区,主营业务收入,multiple,>=,2020,,,2025,-2,倍,虚构规划,增长-2倍\n"
     _rejected(tmp_path, "targets.csv", "target_value", "-2", targets=row)
@@ -198,3 +208,39 @@ def test_a_kept_warning_is_shown_in_the_report(tmp_path: Path, language: str) ->
     assert text("data_warnings", language) in page
     words = text("data_warning.domain_above_max_slack", language, value="100.4")
     assert words in page and "observations.csv · 3" in page
+
+
+def test_a_warning_in_a_wide_row_is_shown_against_its_own_cell(tmp_path: Path) -> None:
+    """Periods as columns: the warning on 2022's cell is not repeated for 2021 of that row."""
+    folder = _folder(tmp_path)
+    (folder / "observations_wide.csv").write_text(
+        "park_id,indicator,basis,unit,source,2021,2022\n"
+        "测试园区,高新技术产业产值占比,annual,%,虚构测试,60,100.4\n",
+        encoding="utf-8",
+    )
+    warnings = pkd.park_report("测试园区", folder, as_of="2023")._warnings()
+    assert len(warnings) == 1 and "2022" in warnings[0] and "100.4" in warnings[0]
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf], ids=["inf", "-inf"])
+def test_a_parquet_file_with_a_non_finite_value_is_rejected(tmp_path: Path, bad: float) -> None:
+    """Parquet keeps floats as floats: inf arrives as a number, not as the text "inf". (A NaN
+    is Parquet's empty cell: a figure not given, dropped as an empty CSV cell is.)"""
+    folder = _folder(tmp_path)
+    pd.DataFrame(
+        {
+            "park_id": ["测试园区", "测试园区"],
+            "indicator": ["主营业务收入", "主营业务收入"],
+            "period": ["2022", "2023"],
+            "basis": ["annual", "annual"],
+            "value": [120.0, bad],
+            "unit": ["亿元", "亿元"],
+            "source": ["虚构测试", "虚构测试"],
+        }
+    ).to_parquet(folder / "observations_more.parquet", index=False)
+    panel = pkd.load(folder, errors="skip")
+    issues = panel.issues[panel.issues["file"] == "observations_more.parquet"]
+    assert len(issues) == 1 and issues.iloc[0]["severity"] == "error", issues.to_dict("records")
+    assert int(issues.iloc[0]["row"]) == 2 and issues.iloc[0]["column"] == "value"
+    kept = panel.observations
+    assert np.isfinite(kept["value"]).all() and "2023" not in set(kept["period"])
