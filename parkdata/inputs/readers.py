@@ -16,6 +16,7 @@ import posixpath
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -182,49 +183,10 @@ class _BadLine:
     after_text: bool  # lines before it hold non-ASCII text that decoded: the file mixes encodings
 
 
-def _first_bad_line(path: Path, encoding: str, chunk: int = 1 << 24) -> _BadLine | None:
-    """Decode ``path`` line-aligned chunk by chunk (memory stays bounded) and return the first
-    line ``encoding`` cannot decode; None when every line decodes. For UTF-8, GB18030 and Big5
-    a newline byte is always a newline, so lines can be cut on the bytes."""
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    line = offset = surplus = 0  # lines and bytes before ``part``; bytes beyond one a character
-    bom = False
-    carry = b""
-    with path.open("rb") as fh:
-        while True:
-            block = fh.read(chunk)
-            data = carry + block
-            cut = data.rfind(b"\n") + 1 if block else len(data)
-            part, carry = data[:cut], data[cut:]
-            skip = 0
-            if offset == 0 and codec == "utf-8" and part.startswith(_UTF8_BOM):
-                skip, bom = 3, True
-            try:
-                text = part[skip:].decode(codec)
-            except UnicodeDecodeError as exc:
-                bad = exc.start + skip
-                start = part.rfind(b"\n", 0, bad) + 1
-                end = part.find(b"\n", bad)
-                before = part[skip:start]
-                surplus += len(before) - len(before.decode(codec))
-                return _BadLine(
-                    line=line + part.count(b"\n", 0, start) + 1,
-                    offset=offset + start,
-                    data=part[start : len(part) if end < 0 else end].rstrip(b"\r"),
-                    after_text=bom or surplus >= _TEXT_EVIDENCE,
-                )
-            surplus += len(part) - skip - len(text)
-            line += part.count(b"\n")
-            offset += len(part)
-            if not block:
-                return None
-
-
-def _utf8_line(path: Path, chunk: int = 1 << 24) -> _BadLine | None:
-    """The first line of a GBK or Big5 file that is UTF-8 Chinese (pasted in from another file):
-    such a line also decodes as GBK, into garbage (中文 → 涓枃), so it is looked for. Candidates
-    come from a byte pattern (two UTF-8 CJK characters in a row); a line counts only when all of
-    it decodes as UTF-8, which real GBK or Big5 text almost never does."""
+def _line_parts(path: Path, chunk: int = 1 << 24) -> Iterator[tuple[bytes, int, int]]:
+    """``path`` in line-aligned parts (memory stays bounded), each with the number of lines and
+    bytes before it. For UTF-8, GB18030 and Big5 a newline byte is always a newline, so lines
+    can be cut on the bytes."""
     line = offset = 0
     carry = b""
     with path.open("rb") as fh:
@@ -233,18 +195,52 @@ def _utf8_line(path: Path, chunk: int = 1 << 24) -> _BadLine | None:
             data = carry + block
             cut = data.rfind(b"\n") + 1 if block else len(data)
             part, carry = data[:cut], data[cut:]
-            for match in _UTF8_CJK.finditer(part):
-                start = part.rfind(b"\n", 0, match.start()) + 1
-                end = part.find(b"\n", match.end())
-                text = part[start : len(part) if end < 0 else end].rstrip(b"\r")
-                if _decodes(text, "utf-8"):
-                    return _BadLine(
-                        line + part.count(b"\n", 0, start) + 1, offset + start, text, True
-                    )
+            yield part, line, offset
             line += part.count(b"\n")
             offset += len(part)
             if not block:
-                return None
+                return
+
+
+def _line_at(part: bytes, line: int, offset: int, at: int, after_text: bool) -> _BadLine:
+    """The line of ``part`` that holds byte ``at`` (``line``/``offset``: before ``part``)."""
+    start = part.rfind(b"\n", 0, at) + 1
+    end = part.find(b"\n", at)
+    data = part[start : len(part) if end < 0 else end].rstrip(b"\r")
+    return _BadLine(line + part.count(b"\n", 0, start) + 1, offset + start, data, after_text)
+
+
+def _first_bad_line(path: Path, encoding: str) -> _BadLine | None:
+    """The first line ``encoding`` cannot decode; None when every line decodes."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    surplus = 0  # bytes beyond one a character so far: text, not plain ASCII
+    bom = False
+    for part, line, offset in _line_parts(path):
+        skip = 0
+        if offset == 0 and codec == "utf-8" and part.startswith(_UTF8_BOM):
+            skip, bom = 3, True
+        try:
+            text = part[skip:].decode(codec)
+        except UnicodeDecodeError as exc:
+            bad = exc.start + skip
+            before = part[skip : part.rfind(b"\n", 0, bad) + 1]
+            surplus += len(before) - len(before.decode(codec))
+            return _line_at(part, line, offset, bad, bom or surplus >= _TEXT_EVIDENCE)
+        surplus += len(part) - skip - len(text)
+    return None
+
+
+def _utf8_line(path: Path) -> _BadLine | None:
+    """The first line of a GBK or Big5 file that is UTF-8 Chinese (pasted in from another file):
+    such a line also decodes as GBK, into garbage (中文 → 涓枃), so it is looked for. Candidates
+    come from a byte pattern (two UTF-8 CJK characters in a row); a line counts only when all of
+    it decodes as UTF-8, which real GBK or Big5 text almost never does."""
+    for part, line, offset in _line_parts(path):
+        for match in _UTF8_CJK.finditer(part):
+            found = _line_at(part, line, offset, match.start(), True)
+            if _decodes(found.data, "utf-8"):
+                return found
+    return None
 
 
 def _undetected_issue(path: Path, label: str) -> Issue:
