@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
         print_issues(result.panel.errors(), limit=10)
         unread = unread_places(result.panel)
         if unread:
-            lang = getattr(args, "language", "en")  # ingest's other lines are English
-            print("\n" + text("cli.ingest_unread", lang, places=", ".join(unread)))
+            # English, as ingest's other lines are (it has no --language)
+            print("\n" + text("cli.ingest_unread", "en", places=", ".join(unread)))
             return 1
         return 1 if args.strict else 0
     return 0

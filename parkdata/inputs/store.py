@@ -187,13 +187,10 @@ def clean_processed(out_dir: Path) -> int:
         return 0
     manifest = _read_manifest(out_dir)
     current = None if manifest is None else manifest.get(GENERATION_KEY)
-    removed = 0
+    removed = clean_stray_temps(out_dir, recursive=False)
     for path in out_dir.iterdir():
         name = path.name
-        if name.startswith(".") and name.endswith(".tmp") and path.is_file():
-            path.unlink(missing_ok=True)
-            removed += 1
-        elif path.is_dir() and (
+        if path.is_dir() and (
             _PARTIAL.fullmatch(name) or (_GENERATION.fullmatch(name) and name != current)
         ):
             shutil.rmtree(path, ignore_errors=True)

@@ -359,6 +359,25 @@ def test_overlapping_runs_are_serialised_never_mixed(
 # -- the output folder ----------------------------------------------------------------------------
 
 
+def _reports_while_preparing_raises(
+    error: BaseException,
+    data: Path,
+    light: Path,
+    out: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, str]:
+    """``parkdata reports`` with the data preparation raising ``error``: exit code, stderr."""
+    from parkdata.cli import main
+
+    def prepare(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(runner, "prepare", prepare)
+    code = main(["reports", str(data), "--out", str(out), "--notebooks", str(light)])
+    return code, capsys.readouterr().err.strip()
+
+
 def test_unwritable_output_is_refused_before_any_work(
     data: Path,
     light: Path,
@@ -366,18 +385,29 @@ def test_unwritable_output_is_refused_before_any_work(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from parkdata.cli import main
-
-    def never(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the data was prepared before the output folder was checked")
-
-    monkeypatch.setattr(runner, "prepare", never)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    code = main(["reports", str(data), "--out", str(blocker / "out"), "--notebooks", str(light)])
+    never = AssertionError("the data was prepared before the output folder was checked")
+    code, err = _reports_while_preparing_raises(
+        never, data, light, blocker / "out", monkeypatch, capsys
+    )
     assert code == 2
-    err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(blocker / "out") in err, err
+
+
+def test_a_full_disk_while_preparing_is_one_line(
+    data: Path,
+    light: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / "x.parquet"))
+    code, err = _reports_while_preparing_raises(
+        full, data, light, tmp_path / "out", monkeypatch, capsys
+    )
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert "x.parquet" in err and os.strerror(errno.ENOSPC) in err
 
 
 def test_a_failed_write_fails_that_park_only(
@@ -504,22 +534,3 @@ def test_each_park_on_a_warm_kernel_starts_as_on_a_fresh_one(
     assert not first["np_seeded"] and not first["random_seeded"] and first["figures"] == 0
     assert _probes(tmp_path / "warm") == [first] * 3
     assert _probes(tmp_path / "fresh") == [first] * 3
-
-
-def test_a_full_disk_while_preparing_is_one_line(
-    data: Path,
-    light: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from parkdata.cli import main
-
-    def full(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / "x.parquet"))
-
-    monkeypatch.setattr(runner, "prepare", full)
-    code = main(["reports", str(data), "--out", str(tmp_path / "out"), "--notebooks", str(light)])
-    err = capsys.readouterr().err.strip()
-    assert code == 1 and len(err.splitlines()) == 1, err
-    assert "x.parquet" in err and os.strerror(errno.ENOSPC) in err
