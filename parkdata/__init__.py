@@ -65,13 +65,33 @@ _EXPORTS = {
     "park_report": "parkdata.reporting.park_page",
     "overview": "parkdata.reporting.overview_page",
     "run_reports": "parkdata.batch.runner",
+    "load_enterprises": "parkdata.inputs.enterprise_files",
+    "load_projects": "parkdata.inputs.enterprise_files",
+    "write_enterprise_template": "parkdata.inputs.enterprise_template",
+    "demo_enterprises": "parkdata.inputs.demo",
+    "park_efficiency": "parkdata.inputs.firm_totals",
+    "classify_parks": "parkdata.assessment.enterprise_results",
+    "class_summary": "parkdata.assessment.enterprise_results",
+    "class_transitions": "parkdata.assessment.enterprise_results",
+    "transition_matrix": "parkdata.assessment.enterprise_results",
+    "check_projects": "parkdata.assessment.land_supply",
+    "enterprise_report": "parkdata.reporting.enterprise_page",
+    "run_enterprise_reports": "parkdata.batch.enterprise_runner",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from parkdata.assessment.enterprise_results import (
+        class_summary,
+        class_transitions,
+        classify_parks,
+        transition_matrix,
+    )
     from parkdata.assessment.enterprises import classify_enterprises, sample_enterprises
     from parkdata.assessment.evaluation import evaluate, evaluation_components
+    from parkdata.assessment.land_supply import check_projects
     from parkdata.assessment.stages import stage_targets, time_progress
     from parkdata.assessment.target_status import assess
+    from parkdata.batch.enterprise_runner import run_enterprise_reports
     from parkdata.batch.runner import run_reports
     from parkdata.contract.formulas import evaluate_formula
     from parkdata.contract.indicator_catalog import Catalog, Indicator, catalog, default_catalog
@@ -87,11 +107,16 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         ParkDataError,
         UnitError,
     )
+    from parkdata.inputs.demo import demo_enterprises
+    from parkdata.inputs.enterprise_files import load_enterprises, load_projects
+    from parkdata.inputs.enterprise_template import write_enterprise_template
+    from parkdata.inputs.firm_totals import park_efficiency
     from parkdata.inputs.loading import build_panel, load
     from parkdata.inputs.readers import read_table
     from parkdata.inputs.store import ingest
     from parkdata.projection.backtesting import backtest, backtest_cases, choose_model
     from parkdata.projection.trend_paths import project
+    from parkdata.reporting.enterprise_page import enterprise_report
     from parkdata.reporting.explanations import explain
     from parkdata.reporting.overview_page import overview
     from parkdata.reporting.park_page import park_report
@@ -127,10 +152,16 @@ __all__ = [
     "backtest_cases",
     "build_panel",
     "catalog",
+    "check_projects",
     "choose_model",
+    "class_summary",
+    "class_transitions",
     "classify_enterprises",
+    "classify_parks",
     "conversion_factor",
     "default_catalog",
+    "demo_enterprises",
+    "enterprise_report",
     "evaluate",
     "evaluate_formula",
     "evaluation_components",
@@ -138,7 +169,10 @@ __all__ = [
     "indicators",
     "ingest",
     "load",
+    "load_enterprises",
+    "load_projects",
     "overview",
+    "park_efficiency",
     "park_report",
     "parse_number",
     "parse_numbers",
@@ -146,8 +180,11 @@ __all__ = [
     "prepare",
     "project",
     "read_table",
+    "run_enterprise_reports",
     "run_reports",
     "sample_enterprises",
     "stage_targets",
     "time_progress",
+    "transition_matrix",
+    "write_enterprise_template",
 ]

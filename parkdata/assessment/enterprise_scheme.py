@@ -19,24 +19,28 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from parkdata.contract.enterprise_columns import INPUTS, InputColumn
 from parkdata.contract.schema import entries, packaged_text, read_yaml, unique_codes
 from parkdata.errors import ArgumentError, SchemaError
 
+__all__ = [
+    "DEFAULT_RULES",
+    "HUANGYAN_2022",
+    "HUANGYAN_2022_BELOW_SCALE",
+    "INDICATORS",
+    "INPUTS",
+    "SCHEMES",
+    "SIX_INDICATORS",
+    "EfficiencyScheme",
+    "FirmIndicator",
+    "InputColumn",
+    "Rule",
+    "check_cutoffs",
+]
 ORIGIN = "enterprise.yaml"
 Method = Literal["benchmark", "minmax"]
 Scope = Literal["all", "above_scale", "below_scale"]
 Action = Literal["force_D", "not_rated"]
-
-
-class InputColumn(BaseModel):
-    """A numeric column of the enterprise table."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str
-    zh: str
-    en: str
-    unit: str
-    may_be_negative: bool = False
 
 
 class FirmIndicator(BaseModel):
@@ -72,16 +76,16 @@ class _SchemeEntry(BaseModel):
     cutoffs: tuple[float, float, float] = (0.20, 0.60, 0.95)
     fill_missing_with_mean: tuple[str, ...] = ()
     source: str = ""
+    note_zh: str = ""
+    note_en: str = ""
 
 
 @cache
 def _data() -> dict[str, Any]:
     data = read_yaml(packaged_text(ORIGIN), ORIGIN)
-    inputs = entries(data, "inputs", InputColumn, ORIGIN)
     indicators = entries(data, "indicators", FirmIndicator, ORIGIN)
-    unique_codes(inputs, "input", ORIGIN)
     unique_codes(indicators, "indicator", ORIGIN)
-    known = {i.code for i in inputs}
+    known = set(INPUTS)  # the inputs are read with the table columns (contract.enterprise_columns)
     for ind in indicators:
         if not {ind.numerator, ind.denominator} <= known:
             raise SchemaError(f"{ORIGIN}: indicator {ind.code} reads an unknown input")
@@ -89,7 +93,6 @@ def _data() -> dict[str, Any]:
     if not isinstance(six, list) or not set(six) <= {i.code for i in indicators}:
         raise SchemaError(f"{ORIGIN}: six_indicators must list indicator codes")
     return {
-        "inputs": {i.code: i for i in inputs},
         "indicators": {i.code: i for i in indicators},
         "six": tuple(six),
         "rules": entries(data, "rules", _RuleEntry, ORIGIN),
@@ -97,8 +100,6 @@ def _data() -> dict[str, Any]:
     }
 
 
-INPUTS: Mapping[str, InputColumn] = MappingProxyType(_data()["inputs"])
-"""Numeric input column code → :class:`InputColumn` (Chinese name, unit …)."""
 INDICATORS: Mapping[str, FirmIndicator] = MappingProxyType(_data()["indicators"])
 """Per-firm indicator code → :class:`FirmIndicator`."""
 SIX_INDICATORS: tuple[str, ...] = _data()["six"]
@@ -137,6 +138,8 @@ class EfficiencyScheme:
     scope: Scope = "all"
     fill_missing_with_mean: tuple[str, ...] = ()
     source: str = ""
+    note_zh: str = ""
+    note_en: str = ""
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.weights) - set(INDICATORS))
@@ -180,6 +183,8 @@ class EfficiencyScheme:
                 self.scope,
                 self.fill_missing_with_mean,
                 self.source,
+                self.note_zh,
+                self.note_en,
             )
         )
 
@@ -220,6 +225,8 @@ SCHEMES: Mapping[str, EfficiencyScheme] = MappingProxyType(
             scope=s.scope,
             fill_missing_with_mean=s.fill_missing_with_mean,
             source=s.source,
+            note_zh=s.note_zh,
+            note_en=s.note_en,
         )
         for s in _data()["schemes"]
     }

@@ -95,11 +95,29 @@ def compute_efficiency_indicators(
     return out
 
 
+def _group_means(x: pd.Series, groups: np.ndarray) -> np.ndarray:
+    """Per firm, the mean of the non-NaN ``x`` of its group (NaN when there are none), added up
+    as :meth:`pandas.Series.mean` adds (numpy's pairwise sum of the group's values in their
+    order), so one group gives exactly ``x.mean()``: groups of one size are summed as the rows
+    of one array."""
+    have = x.notna().to_numpy()
+    order = np.argsort(groups[have], kind="stable")
+    keys = groups[have][order]
+    values = x.to_numpy(dtype=float)[have][order]
+    firsts, starts, sizes = np.unique(keys, return_index=True, return_counts=True)
+    means = np.full(int(groups.max(initial=-1)) + 1, np.nan)
+    for size in np.unique(sizes):
+        pick = sizes == size
+        rows = values[starts[pick][:, None] + np.arange(size)]
+        means[firsts[pick]] = rows.sum(axis=1) / size
+    return means[groups]
+
+
 def _contributions(
-    ind: pd.DataFrame, scheme: EfficiencyScheme, evaluated: pd.Series
+    ind: pd.DataFrame, scheme: EfficiencyScheme, evaluated: pd.Series, groups: np.ndarray
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Score contribution per indicator, and notes (``indicator:filled_mean``) on scores filled
-    with the mean of the evaluated firms."""
+    with the mean of the evaluated firms; min-max pools and means are per group."""
     scores = pd.DataFrame(index=ind.index)
     notes = []
     for code, weight in scheme.weights.items():
@@ -107,14 +125,15 @@ def _contributions(
         if scheme.method == "benchmark":
             part = weight * x / scheme.benchmarks[code]
         else:
-            pool = x[evaluated & x.notna()]
-            low, high = (pool.min(), pool.max()) if len(pool) else (np.nan, np.nan)
-            ratio = (x - low) / (high - low) if high > low else x * 0 + 1.0
+            pool = x.where(evaluated).groupby(groups)
+            low, high = pool.transform("min"), pool.transform("max")
+            ratio = ((x - low) / (high - low)).where(high > low, x * 0 + 1.0)
             part = weight * (20 + 80 * ratio) / 100
         note = pd.Series("", index=ind.index, dtype=object)
         if code in scheme.fill_missing_with_mean:
             missing = evaluated & part.isna()
-            part = part.mask(missing, part[evaluated & part.notna()].mean())
+            mean = _group_means(part.where(evaluated), groups)
+            part = part.mask(missing, pd.Series(mean, index=ind.index))
             note = note.mask(missing, f"{code}:filled_mean")
         scores[f"score_{code}"] = part
         notes.append(note)
@@ -142,14 +161,17 @@ def _fired(
 
 
 def _classes(
-    score: pd.Series, evaluated: pd.Series, forced: pd.Series, cutoffs: tuple[float, ...]
+    score: pd.Series,
+    evaluated: pd.Series,
+    forced: pd.Series,
+    cutoffs: tuple[float, ...],
+    groups: np.ndarray,
 ) -> tuple[pd.Series, pd.Series, pd.Series, np.ndarray]:
-    """(ranked, rank, rank share, class) for the scored firms by rank share."""
+    """(ranked, rank, rank share, class) for the scored firms by rank share within each group."""
     a, b, c = cutoffs
     ranked = evaluated & ~forced & score.notna()
-    rank = score.where(ranked).rank(ascending=False, method="min")
-    n = int(ranked.sum())
-    share = rank / n if n else rank
+    rank = score.where(ranked).groupby(groups).rank(ascending=False, method="min")
+    share = rank / ranked.groupby(groups).transform("sum")
     grade = np.select(
         [
             forced,
@@ -169,6 +191,8 @@ def classify_enterprises(
     scheme: EfficiencyScheme = HUANGYAN_2022,
     cutoffs: Sequence[float] | None = None,
     rules: Sequence[Rule] = DEFAULT_RULES,
+    *,
+    by: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """Score firms with ``scheme`` (default ``HUANGYAN_2022``) and class them A/B/C/D.
 
@@ -178,6 +202,9 @@ def classify_enterprises(
     a complete score are ranked (1 = best, ties share the lower rank); rank share = rank / n
     ranked gives A if ≤ a, B if ≤ b, C if ≤ c, else D, with ``(a, b, c) = cutoffs`` or
     ``scheme.cutoffs``. Firms missing an indicator the scheme does not fill are ``not_scored``.
+    ``by`` (e.g. ``["park_id", "year"]``) classes each group of those columns on its own in one
+    pass, exactly as calling this once per group: ranks, rank shares, min-max pools and means
+    are per group (``attrs["n_ranked"]`` counts all groups).
 
     Columns: ``enterprise_id``, ``name`` (``park_id``, ``above_scale`` if given), the scheme's
     indicators, ``score_<code>`` contributions, ``score``, ``rank``, ``rank_share``, ``class``,
@@ -203,6 +230,15 @@ def classify_enterprises(
         required_flags=needs_scale,
     )
     index = values.index
+    keys = [by] if isinstance(by, str) else list(by)
+    absent = [c for c in keys if c not in firms.columns]
+    if absent:
+        raise ArgumentError(f"by names columns the firm table lacks: {absent}")
+    groups = (
+        firms.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        if keys
+        else np.zeros(len(index), dtype=np.intp)
+    )
     ind = _indicator_values(values, codes)
     in_scope = (
         pd.Series(True, index=index)
@@ -214,9 +250,9 @@ def classify_enterprises(
     not_rated |= ~in_scope
     forced &= ~not_rated
     evaluated = ~not_rated
-    scores, fill_notes = _contributions(ind, scheme, evaluated)
+    scores, fill_notes = _contributions(ind, scheme, evaluated, groups)
     score = scores.sum(axis=1, skipna=False).where(evaluated)
-    ranked, rank, share, grade = _classes(score, evaluated, forced, cuts)
+    ranked, rank, share, grade = _classes(score, evaluated, forced, cuts, groups)
     out = pd.DataFrame(index=index)
     for column in ("enterprise_id", "name", "park_id", "above_scale"):
         if column in firms.columns:
@@ -250,7 +286,8 @@ def sample_enterprises() -> pd.DataFrame:
     """The bundled fictional sample: 30 made-up firms in ``demo_park`` (not real data).
 
     Every row has ``fictional`` True. It includes a banned-industry firm, a utility, a firm in
-    operation for one year, a tenant with 0 亩 of land, a firm without emission data and 规下 firms.
+    operation for one year, a tenant whose land is blank (not scored), a firm without emission
+    data and 规下 firms.
     """
     return pd.read_csv(
         io.StringIO(packaged_text("sample_enterprises.csv")),

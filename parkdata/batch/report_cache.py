@@ -48,8 +48,14 @@ def forget(out: Path, job: Job) -> None:
 def save_page(out: Path, job: Job, html: str) -> None:
     """Write ``job``'s page atomically, then its entry (key, size, time, SHA-256)."""
     forget(out, job)
+    write_text_atomic(out / job.output, html)
+    record(out, job)
+
+
+def record(out: Path, job: Job) -> None:
+    """Write ``job``'s entry for the file already at ``out / job.output`` (written atomically
+    by the caller after :func:`forget`): key, size, time, SHA-256."""
     page = out / job.output
-    write_text_atomic(page, html)
     stat = page.stat()
     entry = {
         "key": job.key,

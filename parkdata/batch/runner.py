@@ -22,23 +22,24 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import json
-import os
-import shutil
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from parkdata import paths
-from parkdata.batch.executors import make_executor
+from parkdata.batch.execution import (
+    CACHE_DIR,
+    BatchInterrupted,
+    Stopped,
+    check_writable,
+    execute,
+    prune_prepared,
+    sigterm_stops,
+)
 from parkdata.batch.jobs import (
     DEFAULT_TIMEOUT,
     OVERVIEW,
@@ -50,9 +51,8 @@ from parkdata.batch.jobs import (
     plan_jobs,
     shipped_fingerprint,
 )
-from parkdata.batch.kernels import run_job
 from parkdata.batch.output_lock import output_lock
-from parkdata.batch.report_cache import forget, is_cached, save_page
+from parkdata.batch.report_cache import is_cached, save_page
 from parkdata.contract.periods import as_of_label
 from parkdata.contract.registry import REGISTRY_COLUMNS, ParkRegistry
 from parkdata.errors import ArgumentError
@@ -65,7 +65,6 @@ from parkdata.version import __version__
 
 REPORT_NOTEBOOK = "park_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
-CACHE_DIR = ".cache"
 PARKS_FILE = "parks.json"
 
 
@@ -181,57 +180,6 @@ def _label(park: dict[str, Any], lang: str) -> str:
     return park["name"] + (text("fictional_mark", lang) if park["fictional"] else "")
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the driver so a batch stops as it does on Ctrl-C (exit code 143)."""
-
-    signal_name = "SIGTERM"
-    exit_code = 128 + signal.SIGTERM
-
-
-class BatchInterrupted(KeyboardInterrupt):
-    """A batch stopped by Ctrl-C or SIGTERM: what finished, and the index written for it."""
-
-    def __init__(self, result: BatchResult, signal_name: str):
-        super().__init__(signal_name)
-        self.result = result
-        self.signal_name = signal_name
-
-    @property
-    def exit_code(self) -> int:
-        """130 after Ctrl-C, 143 after SIGTERM (128 + the signal's number)."""
-        return 128 + (signal.SIGTERM if self.signal_name == "SIGTERM" else signal.SIGINT)
-
-
-@contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    """Turn SIGTERM into :class:`Terminated` while a batch runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def check_writable(out: Path, language: str = "zh") -> None:
-    """Refuse an output folder that cannot be written, before any work (one clear line)."""
-    try:
-        for folder in (out, out / "reports", out / CACHE_DIR):
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / f".probe-{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
-    except OSError as exc:
-        error = exc.strerror or str(exc)
-        raise ArgumentError(text("batch.unwritable", language, out=out, error=error)) from None
-
-
 def run_reports(
     data: str | Path | None = None,
     parks: Sequence[str] | None = None,
@@ -278,7 +226,7 @@ def run_reports(
     as_of = as_of_label(as_of)  # "now" is fixed once: pages, index and cache keys agree
     settings = {"as_of": as_of, "horizon": horizon, "confidence": confidence}
     key = digest(data_fingerprint(data_dir, bundled), settings, __version__, shipped_fingerprint())
-    with output_lock(out_dir, language), _sigterm_stops():
+    with output_lock(out_dir, language), sigterm_stops():
         # only where a batch writes: `--out .` must not touch other programs' files
         clean_stray_temps(out_dir, recursive=False)
         clean_stray_temps(out_dir / "reports", recursive=False)
@@ -309,132 +257,23 @@ def run_reports(
         pending = [job for job in todo if job.name not in cached]
         try:
             if pending:
-                outcomes += _execute(
-                    pending, out_dir, executor, jobs, scheduler, progress, language
+                outcomes += execute(
+                    pending, out_dir, executor, jobs, scheduler, progress, language, _save
                 )
-        except _Stopped as stopped:
+        except Stopped as stopped:
             outcomes += stopped.outcomes
             index = _write_index(out_dir, summary, outcomes, group, language)
             result = BatchResult(outcomes, index, time.perf_counter() - start)
             raise BatchInterrupted(result, stopped.signal_name) from None
         finally:
-            _prune_prepared(out_dir, prepared)
+            prune_prepared(out_dir, prepared)
         index = _write_index(out_dir, summary, outcomes, group, language)
     return BatchResult(outcomes, index, time.perf_counter() - start)
 
 
-class _Stopped(Exception):
-    """Raised by :func:`_execute` when Ctrl-C or SIGTERM stopped it, with every job's outcome."""
-
-    def __init__(self, outcomes: list[Outcome], signal_name: str):
-        super().__init__(signal_name)
-        self.outcomes = outcomes
-        self.signal_name = signal_name
-
-
-def _prune_prepared(out: Path, keep: Path) -> None:
-    """Remove prepared folders of other runs (another as-of or data): pages never read them."""
-    for folder in (out / CACHE_DIR / "prepared").glob("*"):
-        if folder.is_dir() and folder.resolve() != keep.resolve():
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _execute(
-    pending: list[Job],
-    out_dir: Path,
-    executor: str | cf.Executor,
-    jobs: int | None,
-    scheduler: str | None,
-    progress: bool,
-    language: str,
-) -> list[Outcome]:
-    """Run ``pending`` on the executor and write each page as it arrives.
-
-    A job whose worker process died (the pool breaks) runs again in a new pool; one whose
-    worker dies a second time runs alone, and fails with that reason if it kills its worker
-    there too. Ctrl-C or SIGTERM stops the workers at once and raises :class:`_Stopped`.
-    """
-    outcomes: dict[str, Outcome] = {}
-    attempts = dict.fromkeys((job.name for job in pending), 0)
-    bar = tqdm(
-        total=len(pending),
-        unit=text("cli.progress_unit", language),
-        desc=text("cli.progress_desc", language),
-        disable=not progress,
-    )
-
-    def finish(job: Job, outcome: Outcome) -> None:
-        outcomes[job.name] = _store(out_dir, job, outcome, language)
-        bar.update(1)
-
-    try:
-        queue = list(pending)
-        while queue:
-            together = [job for job in queue if attempts[job.name] < 2]
-            rounds = [(together, jobs)] + [([job], 1) for job in queue if job not in together]
-            queue = []
-            for batch, workers in rounds:
-                for job in _run_round(batch, executor, workers, scheduler, finish):
-                    attempts[job.name] += 1
-                    if attempts[job.name] > 2:
-                        finish(job, Outcome(job.name, False, job.output, _died(language)))
-                    else:
-                        queue.append(job)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
-        bar.close()
-        left = text("batch.interrupted", language)
-        for job in pending:
-            if job.name not in outcomes:
-                outcomes[job.name] = Outcome(job.name, False, job.output, left)
-        name = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
-        raise _Stopped([outcomes[job.name] for job in pending], name) from None
-    bar.close()
-    return [outcomes[job.name] for job in pending]
-
-
-def _died(language: str) -> str:
-    return text("batch.worker_died", language)
-
-
-def _run_round(
-    batch: list[Job],
-    executor: str | cf.Executor,
-    workers: int | None,
-    scheduler: str | None,
-    finish: Callable[[Job, Outcome], None],
-) -> list[Job]:
-    """Run ``batch`` on one executor; the jobs whose worker process died are returned."""
-    broken: list[Job] = []
-    if not batch:
-        return broken
-    with make_executor(executor, workers, scheduler) as ex:
-        futures = {ex.submit(run_job, job): job for job in batch}
-        for future in cf.as_completed(futures):
-            job = futures[future]
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                broken.append(job)
-                continue
-            except Exception as exc:
-                outcome = Outcome(job.name, False, job.output, f"{type(exc).__name__}: {exc}")
-            finish(job, outcome)
-    return broken
-
-
-def _store(out_dir: Path, job: Job, outcome: Outcome, language: str) -> Outcome:
-    """Write a finished page and its cache entry; a failed write fails that park only."""
-    html, outcome.html = outcome.html, None
-    if not outcome.ok or html is None:
-        forget(out_dir, job)
-        return outcome
-    try:
-        save_page(out_dir, job, html)
-    except OSError as exc:
-        forget(out_dir, job)
-        error = text("batch.write_failed", language, path=job.output, error=exc.strerror or exc)
-        return Outcome(job.name, False, job.output, error, outcome.seconds)
-    return outcome
+def _save(out_dir: Path, job: Job, html: str) -> None:
+    """Write a page with this module's ``save_page`` (looked up when called: tests replace it)."""
+    save_page(out_dir, job, html)
 
 
 def _write_index(
@@ -493,4 +332,11 @@ def _last_change(out_dir: Path, outcomes: list[Outcome]) -> str:
     return dt.datetime.fromtimestamp(max(times)).strftime("%Y-%m-%d %H:%M")
 
 
-__all__ = ["BatchResult", "park_summaries", "run_reports", "select_parks"]
+__all__ = [
+    "BatchInterrupted",
+    "BatchResult",
+    "check_writable",
+    "park_summaries",
+    "run_reports",
+    "select_parks",
+]

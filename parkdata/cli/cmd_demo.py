@@ -24,4 +24,6 @@ def run(args: argparse.Namespace) -> int:
     for table, path in written.items():
         print(text("cli.wrote", args.language, what=table, path=path))
     print(text("cli.demo_fictional", args.language, mark=FICTIONAL_MARK))
+    if "enterprises" in written:
+        print(text("firm_demo.fictional_firms", args.language, mark=FICTIONAL_MARK))
     return 0

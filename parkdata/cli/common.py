@@ -16,7 +16,7 @@ from parkdata.contract.periods import check_as_of
 from parkdata.contract.registry import find_park
 from parkdata.errors import ArgumentError
 from parkdata.files import csv_text_for_people, write_atomic, write_csv_for_people
-from parkdata.inputs.building import issue_objects
+from parkdata.inputs.checks import issue_objects
 from parkdata.inputs.loading import load
 
 

@@ -23,6 +23,7 @@ COMMANDS = (
     "backtest",
     "catalog",
     "reports",
+    "enterprises",
     "template",
     "demo",
 )
@@ -179,6 +180,53 @@ def _reports(sub: argparse._SubParsersAction) -> None:
     _bundled(p)
 
 
+def _cutoff(value: str) -> float:
+    """An argparse type: a rank share above 0 and at most 1 (``0.2``)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number such as 0.2") from None
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a rank share above 0 and at most 1")
+    return number
+
+
+def _enterprises(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "enterprises",
+        help="亩均效益 evaluation per park: HTML pages, 公示 workbooks and an index",
+    )
+    p.add_argument(
+        "data", nargs="?", default=None, help="firm file or folder (default: fictional demo firms)"
+    )
+    p.add_argument("--park", action="append", metavar="ID", help="only this park (repeatable)")
+    p.add_argument("--year", type=_year, help="year evaluated (default: the latest in the data)")
+    p.add_argument(
+        "--scheme", action="append", metavar="CODE", help="scoring scheme code (repeatable)"
+    )
+    p.add_argument(
+        "--cutoffs",
+        nargs=3,
+        type=_cutoff,
+        metavar=("A", "B", "C"),
+        help="rank shares ending classes A, B and C, e.g. 0.2 0.6 0.95",
+    )
+    p.add_argument("--policies", help="class-policy set shown on the pages, e.g. zhejiang")
+    p.add_argument("--projects", metavar="FILE", help="proposed projects for the land-supply check")
+    p.add_argument("--out", default=str(paths.OUTPUTS_DIR), help="output folder (%(default)s)")
+    p.add_argument("--jobs", type=_count(1), default=None, help="parallel workers (default: CPUs)")
+    p.add_argument(
+        "--timeout",
+        type=_count(1),
+        default=600,
+        help="seconds a park's notebook may run before it fails (default: %(default)s)",
+    )
+    p.add_argument("--force", action="store_true", help="ignore the cache and redo every park")
+    p.add_argument("--notebooks", help="folder with your own enterprise_evaluation notebook")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _language(p)
+
+
 def _small(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="print parks, targets and observations")
     _data(p)
@@ -186,7 +234,19 @@ def _small(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("catalog", help="print the indicator catalog")
     p.add_argument("--all", action="store_true", help="include the _yoy / _cagr growth variants")
     p = sub.add_parser("template", help="write an Excel template a park office can fill in")
-    p.add_argument("--out", default="parkdata_template.xlsx", help="workbook to write (.xlsx)")
+    p.add_argument(
+        "--kind",
+        choices=("observations", "enterprises", "projects"),
+        default="observations",
+        help="observations: park figures (default); enterprises: firms' 亩均效益 figures; "
+        "projects: proposed industrial projects (land-supply check)",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        help="workbook to write (.xlsx; default parkdata_template.xlsx, 企业亩均数据.xlsx or "
+        "拟供地项目.xlsx by --kind)",
+    )
     _language(p)
     p = sub.add_parser("demo", help="write a fictional demo universe (示例园区-0001 …)")
     p.add_argument("--parks", type=_count(1), default=50, help="how many fictional parks")
@@ -204,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Each command has --help. Data contract: docs/data-contract.md",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for add in (_ingest, _validate, _small, _assess, _project, _backtest, _reports):
+    for add in (_ingest, _validate, _small, _assess, _project, _backtest, _reports, _enterprises):
         add(sub)
     return parser
 

@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from parkdata.contract.enterprise_columns import ENTERPRISE_COLUMNS
 from parkdata.contract.indicator_catalog import Catalog, default_catalog
 from parkdata.contract.tables import FILE_REPORT_COLUMNS, ISSUE_COLUMNS
+
+FIRM_COLUMNS = [*ENTERPRISE_COLUMNS, "origin_file", "origin_sheet", "origin_row"]
+"""The firm table's columns (one row per firm, park and year; ``data/enterprise.yaml``)."""
 
 
 @dataclass
@@ -17,6 +21,8 @@ class Panel:
 
     ``observations`` values are in the catalog's canonical unit (``unit``); what the source printed
     is kept in ``value_reported`` / ``unit_reported``; ``source`` and ``origin_*`` trace every row.
+    ``firms`` holds the 亩均 firm table when the data has one (``enterprises*`` files); the park
+    figures summed from it are among the observations, marked ``note == "firm_totals"``.
     """
 
     parks: pd.DataFrame
@@ -26,6 +32,7 @@ class Panel:
     catalog: Catalog = field(default_factory=default_catalog, repr=False)
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     files: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FILE_REPORT_COLUMNS))
+    firms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FIRM_COLUMNS))
 
     def __repr__(self) -> str:
         return (

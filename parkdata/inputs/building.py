@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from parkdata.contract.indicator_catalog import Catalog, default_catalog, read_catalog
-from parkdata.contract.panel import Panel
+from parkdata.contract.panel import FIRM_COLUMNS, Panel
 from parkdata.contract.registry import ParkRegistry
 from parkdata.contract.tables import (
     FILE_REPORT_COLUMNS,
@@ -21,6 +21,9 @@ from parkdata.contract.tables import (
     TARGET_COLUMNS,
 )
 from parkdata.errors import InputError, Issue
+from parkdata.inputs.checks import issue_objects
+from parkdata.inputs.enterprise_files import load_enterprises
+from parkdata.inputs.firm_totals import firm_observations
 from parkdata.inputs.observations import REPEAT_PROBLEM, check_duplicates, normalize_observations
 from parkdata.inputs.parks import normalize_memberships, normalize_parks
 from parkdata.inputs.readers import read_table
@@ -28,24 +31,6 @@ from parkdata.inputs.sources import TABLES, table_of
 from parkdata.inputs.targets import normalize_targets
 
 Normalize = Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
-
-
-def issue_objects(issues: pd.DataFrame) -> list[Issue]:
-    """Rows of an issues table as :class:`Issue` objects (for printing)."""
-    return [
-        Issue(
-            file=str(r.file),
-            sheet=None if pd.isna(r.sheet) else str(r.sheet),
-            row=None if pd.isna(r.row) else int(r.row),
-            column=None if pd.isna(r.column) else str(r.column),
-            value=None if pd.isna(r.value) else str(r.value),
-            problem=str(r.problem),
-            fix=str(r.fix),
-            severity=str(r.severity),
-            code=None if pd.isna(getattr(r, "code", None)) else str(r.code),
-        )
-        for r in issues.itertuples(index=False)
-    ]
 
 
 def _frame(frames: Iterable[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
@@ -99,7 +84,7 @@ class _Reader:
                         ]
                     )
                 )
-            else:
+            else:  # firm and project tables are listed but never read into the Panel
                 self.by_table[table].append(path)
 
     def run(self, table: str, normalize: Normalize, columns: Sequence[str]) -> pd.DataFrame:
@@ -150,6 +135,30 @@ def _unique_parks(parks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return kept, issues
 
 
+def _firms(reader: _Reader, parks: pd.DataFrame) -> pd.DataFrame:
+    """The 亩均 firm table of the ``enterprises*`` files (empty without any); its problems
+    join the panel's issues, and a file with errors contributes no firms."""
+    files = reader.by_table["enterprises"]
+    if not files:
+        return pd.DataFrame(columns=FIRM_COLUMNS)
+    try:
+        firms = load_enterprises(files, parks=parks)
+    except InputError as exc:
+        reader.issues.append(_issue_frame(exc.issues))
+        return pd.DataFrame(columns=FIRM_COLUMNS)
+    reader.issues.append(_issue_frame(firms.attrs.get("warnings", [])))
+    counts = firms["origin_file"].value_counts()
+    for path in files:
+        label = reader.labels[path]
+        reader.report[label] = {
+            "file": str(path),
+            "table": "enterprises",
+            "read": int(counts.get(label, 0)),
+            "empty": 0,
+        }
+    return firms.reindex(columns=FIRM_COLUMNS)
+
+
 def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
     """Read and check raw files of every table into a :class:`Panel`.
 
@@ -180,6 +189,12 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
         observations, found = check_duplicates(observations)
         reader.issues.append(found)
         observations = observations.drop(columns="source_given").reset_index(drop=True)
+    firms = _firms(reader, parks)
+    if len(firms):  # park 亩均 figures summed from firms, where the park reports none
+        derived = firm_observations(firms, observations, catalog)
+        if len(derived):  # typed as the reported rows, so a table's dtypes never change
+            derived = derived.astype(observations.dtypes.to_dict())
+            observations = pd.concat([observations, derived], ignore_index=True)
     issue_frame = _frame(reader.issues, ISSUE_COLUMNS)
     counted = [f["origin_file"].value_counts() for f in (targets, observations) if len(f)]
     _fill_report(
@@ -193,6 +208,7 @@ def build_panel(files: Sequence[Path], errors: str = "raise") -> Panel:
         catalog=catalog,
         issues=issue_frame,
         files=pd.DataFrame(list(reader.report.values()), columns=FILE_REPORT_COLUMNS),
+        firms=firms,
     )
     if errors == "raise" and len(panel.errors()):
         raise InputError(issue_objects(panel.errors()))

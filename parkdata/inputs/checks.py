@@ -21,7 +21,7 @@ from parkdata.contract.periods import parse_period
 from parkdata.contract.registry import ParkRegistry
 from parkdata.contract.tables import ISSUE_COLUMNS
 from parkdata.contract.units import conversion_factor, is_known_unit, normalize_unit
-from parkdata.errors import UnitError
+from parkdata.errors import Issue, UnitError
 
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 
@@ -393,3 +393,21 @@ def check_domains(
             severity="warning" if fault in WARNING_FAULTS else "error",
             code=f"domain_{fault}" if fault in WARNING_FAULTS else None,
         )
+
+
+def issue_objects(issues: pd.DataFrame) -> list[Issue]:
+    """Rows of an issues table as :class:`Issue` objects (for printing)."""
+    return [
+        Issue(
+            file=str(r.file),
+            sheet=None if pd.isna(r.sheet) else str(r.sheet),
+            row=None if pd.isna(r.row) else int(r.row),
+            column=None if pd.isna(r.column) else str(r.column),
+            value=None if pd.isna(r.value) else str(r.value),
+            problem=str(r.problem),
+            fix=str(r.fix),
+            severity=str(r.severity),
+            code=None if pd.isna(getattr(r, "code", None)) else str(r.code),
+        )
+        for r in issues.itertuples(index=False)
+    ]

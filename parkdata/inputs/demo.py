@@ -11,19 +11,27 @@ years later), every kind of the data contract; national-level parks form a group
 (示例国家级园区) with a 千亿园区 count target. Target values are the park's own figures at the
 due year (projected on its trend when beyond the data) times a random stretch, so some targets
 are met and some are not. Every target row says 虚构 in source, clause and note.
+
+Each park also gets fictional firms for the 亩均效益 evaluation (:func:`demo_enterprises`, written
+as ``enterprises.csv`` for the data's last two years): the same firms from year to year with
+drifting figures, a few entering and leaving, about a fifth 规下, and the rare cases the rules
+act on. Each firm says 虚构 in its name, source and note; ids are ``DEMO-0001-007``, never a
+统一社会信用代码.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from parkdata.contract.enterprise_columns import ENTERPRISE_COLUMNS
 from parkdata.contract.units import round_significant
-from parkdata.files import write_atomic
+from parkdata.errors import ArgumentError
+from parkdata.files import neutralise_formulas, write_atomic
 
 FICTIONAL_MARK = "虚构"
 """The word every demo row carries in source and note (fictional)."""
@@ -407,20 +415,358 @@ def _group_targets(revenue: np.ndarray, years: range, rng: np.random.Generator) 
     )
 
 
+# --- fictional firms (亩均效益 evaluation) -----------------------------------------------------
+
+FIRM_FILE = "enterprises.csv"
+"""The file ``write_demo`` writes the fictional firms to (one row per firm per year)."""
+FIRM_SOURCE = "虚构示例数据 (fictional demo data; not real firms)"
+FIRM_COLUMNS = [
+    "enterprise_id",
+    "name",
+    "park_id",
+    "year",
+    "industry",
+    "above_scale",
+    "land_mu",
+    "tax",
+    "value_added",
+    "revenue",
+    "employees",
+    "energy_tce",
+    "emissions_t",
+    "rd_expenditure",
+    "electricity_kwh",
+    "years_in_operation",
+    "tax_refund",
+    "utility",
+    "banned_industry",
+    "failed_emission_limit",
+    "safety_incident",
+    "note",
+    "source",
+    "fictional",
+    "origin_file",
+    "origin_sheet",
+    "origin_row",
+]
+"""The columns of :func:`demo_enterprises`: the canonical firm table, lineage last."""
+_WHOLE = ("employees", "electricity_kwh", "years_in_operation")  # written without ".0"
+_ABOVE_SCALE = 2000.0  # 万元 主营业务收入: the line between 规上 and 规下 industrial firms
+_INDUSTRIES = (
+    "汽车制造业",
+    "电气机械和器材制造业",
+    "计算机、通信和其他电子设备制造业",
+    "通用设备制造业",
+    "专用设备制造业",
+    "金属制品业",
+    "化学原料和化学制品制造业",
+    "医药制造业",
+    "橡胶和塑料制品业",
+    "非金属矿物制品业",
+    "纺织业",
+    "农副食品加工业",
+)
+_UTILITY_INDUSTRY = "电力、热力生产和供应业"
+_REFUND_NOTE = DEMO_NOTE + "；评价税收含留抵退税 (tax net of a VAT credit refund)"
+# the showcase park (the first): firm slot (0-based) → its rare case; slots below _SHOWN are set
+_SHOW_SLOTS = {
+    "banned": 1,
+    "failed": 2,
+    "utility": 3,
+    "young": 4,
+    "no_emissions": 5,
+    "refund": 6,
+    "below_scale": 8,
+    "below_scale_2": 9,
+}
+_SHOWN = 10
+_SHOW_MIN_FIRMS = 24
+
+
+def _firm_parks(parks: pd.DataFrame | int) -> tuple[np.ndarray, np.ndarray]:
+    """(park ids, park numbers for firm ids): ``demo_0007`` → 7, otherwise the position."""
+    if isinstance(parks, pd.DataFrame):
+        if "park_id" not in parks.columns:
+            raise ArgumentError("parks must have a park_id column (e.g. demo_parks(n))")
+        rows = parks[parks["kind"] != "group"] if "kind" in parks.columns else parks
+        ids = rows["park_id"].astype(str).to_numpy()
+    elif isinstance(parks, (int, np.integer)) and not isinstance(parks, bool) and parks >= 0:
+        ids = _ids(int(parks))
+    else:
+        raise ArgumentError("parks must be a park table with park_id or a number of parks ≥ 0")
+    numbers = pd.Series(ids, dtype=str).str.extract(r"^demo_(\d+)$")[0]
+    if numbers.notna().all() and numbers.is_unique:
+        return ids, numbers.astype(int).to_numpy()
+    return ids, np.arange(1, len(ids) + 1)
+
+
+def _firm_counts(firms_per_park: int | tuple[int, int]) -> tuple[int, int]:
+    low, high = (
+        (firms_per_park, firms_per_park)
+        if isinstance(firms_per_park, (int, np.integer))
+        else tuple(firms_per_park)
+    )
+    if not 1 <= int(low) <= int(high):
+        raise ArgumentError(
+            f"firms_per_park {firms_per_park!r} must be a number ≥ 1 or (low, high) with "
+            "1 ≤ low ≤ high, e.g. (12, 40)"
+        )
+    return int(low), int(high)
+
+
+def _showcase(
+    shown: np.ndarray,
+    slot: np.ndarray,
+    above: np.ndarray,
+    traits: dict[str, np.ndarray],
+    yearly: dict[str, np.ndarray],
+    age0: np.ndarray,
+) -> None:
+    """Give the showcase park's first firms one rare case each (in place): a banned-industry
+    firm, a failed emission limit (every year), a utility, a firm one year in operation, one
+    without emission data, a tax refund in the last year, two 规下 firms; the rest plain 规上."""
+    for flags in (*traits.values(), *yearly.values()):
+        flags[shown] = False
+    at = {case: shown & (slot == s) for case, s in _SHOW_SLOTS.items()}
+    above[shown] = ~(at["below_scale"] | at["below_scale_2"])[shown]
+    traits["banned"][at["banned"]] = True
+    traits["utility"][at["utility"]] = True
+    traits["no_emissions"][at["no_emissions"]] = True
+    yearly["failed"][at["failed"]] = True
+    yearly["refund"][at["refund"], -1] = True
+    age0[shown] = np.where(at["young"][shown], 1, np.maximum(age0[shown], 3))
+
+
+def _walk(rng: np.random.Generator, shape: tuple[int, int], sd: float) -> np.ndarray:
+    """Log multipliers of a random walk: 0 in the first year, then cumulative N(0, sd) steps."""
+    steps = rng.normal(0.0, sd, shape)
+    steps[:, 0] = 0.0
+    return np.cumsum(steps, axis=1)
+
+
+def demo_enterprises(
+    parks: pd.DataFrame | int,
+    years: Sequence[int] | range = (2022, 2023),
+    seed: int = 0,
+    firms_per_park: int | tuple[int, int] = (12, 40),
+) -> pd.DataFrame:
+    """Fictional firms of the demo parks, one row per firm per year: the canonical firm table.
+
+    ``parks`` is a park table (its ``park_id``; group rows are skipped) or a number of demo
+    parks. Each park starts with ``firms_per_park`` firms (a number, or (low, high) drawn per
+    park); later years keep the same firms with drifting values (a park trend, firm drift and
+    noise), some leave (5 % a year) and some enter (6 % a year), so class transitions show
+    up, down, new and gone. About 20 % are 规下 (主营业务收入 < 2000 万元; they report land, tax,
+    revenue, employees and electricity only). Land is log-normal (5–300 亩, never 0), 亩均税收
+    about 5–60 万元/亩 with a heavy tail, 工业增加值 3–6 × tax, revenue 3–5 × 增加值, R&D 0–6 % of
+    revenue. Rare cases: banned industry, failed emission limit, safety incident, utilities,
+    firms under two years in operation, blank emissions and negative tax with ``tax_refund``.
+    The first park (the showcase) has at least 24 firms (within ``firms_per_park``) and each
+    rare case, one firm leaving and one entering.
+
+    Every row is ``fictional``, named ``虚构企业-0001-007（虚构）`` with id ``DEMO-0001-007`` (never a
+    valid 统一社会信用代码) and source :data:`FIRM_SOURCE`. Lineage is the row the firm would have
+    in ``enterprises.csv`` written from this frame (``origin_row`` 2 = the first data line).
+    Deterministic by ``seed``; vectorised (2,500 parks in well under a second).
+    """
+    park_ids, numbers = _firm_parks(parks)
+    yrs = sorted({int(y) for y in years})
+    if not yrs:
+        raise ArgumentError("years must name at least one year, e.g. (2022, 2023)")
+    low, high = _firm_counts(firms_per_park)
+    n_parks, n_years = len(park_ids), len(yrs)
+    rng = np.random.default_rng([seed, 3])  # a stream of its own: parks' data stay as they were
+    n0 = rng.integers(low, high + 1, n_parks)
+    entrants = rng.poisson(0.06 * n0[:, None], (n_parks, max(n_years - 1, 0)))
+    if n_parks:
+        n0[0] = max(n0[0], min(high, _SHOW_MIN_FIRMS))
+        if n_years > 1:
+            entrants[0, 0] = max(entrants[0, 0], 1)
+    pool = n0 + entrants.sum(axis=1)
+    n_firms = int(pool.sum())
+    park = np.repeat(np.arange(n_parks), pool)
+    slot = np.arange(n_firms) - np.repeat(np.cumsum(pool) - pool, pool)
+    bounds = np.concatenate([n0[:, None], n0[:, None] + np.cumsum(entrants, axis=1)], axis=1)
+    start = (slot[:, None] >= bounds[park, : n_years - 1]).sum(axis=1) if n_years > 1 else 0
+    start = np.zeros(n_firms, dtype=int) + start
+    end = start + rng.geometric(0.05, n_firms)  # the first year index the firm is gone
+    shape = (n_firms, n_years)
+
+    # firm traits
+    above = rng.random(n_firms) >= 0.2
+    industry = rng.integers(0, len(_INDUSTRIES), n_firms)
+    utility = rng.random(n_firms) < 0.015
+    banned = rng.random(n_firms) < 0.015
+    no_emissions = rng.random(n_firms) < 0.06
+    failed = rng.random(shape) < 0.02
+    incident = rng.random(shape) < 0.008
+    refund = rng.random(shape) < 0.015
+    entrant = slot >= n0[park]
+    age0 = np.where(
+        entrant & (rng.random(n_firms) < 0.7),
+        rng.integers(0, 2, n_firms),  # a new firm: in operation for 0 or 1 year when it enters
+        1 + np.minimum(rng.geometric(0.08, n_firms), 40),
+    )
+    if n_parks:
+        _showcase(
+            (park == 0) & (slot < _SHOWN),
+            slot,
+            above,
+            {"utility": utility, "banned": banned, "no_emissions": no_emissions},
+            {"failed": failed, "incident": incident, "refund": refund},
+            age0,
+        )
+        end[(park == 0) & (slot < _SHOWN)] = n_years + 1
+        end[(park == 0) & (slot == n0[0] - 1)] = 1  # one firm leaves after the first year
+    active = (np.arange(n_years)[None, :] >= start[:, None]) & (
+        np.arange(n_years)[None, :] < end[:, None]
+    )
+    refund &= above[:, None] & ~utility[:, None]
+
+    # levels: land × 亩均税收 drives the rest through ratios, each drifting a little a year
+    land0 = np.where(
+        above, rng.lognormal(np.log(45.0), 0.8, n_firms), rng.lognormal(np.log(12.0), 0.5, n_firms)
+    )
+    land0 = np.clip(land0, 5.0, np.where(above, 300.0, 60.0))
+    grow = np.where(rng.random(shape) < 0.03, rng.uniform(1.1, 1.5, shape), 1.0)
+    grow[:, 0] = 1.0
+    land = np.clip(land0[:, None] * np.cumprod(grow, axis=1), 5.0, 300.0)
+    per_mu0 = np.where(
+        above, rng.lognormal(np.log(16.0), 0.75, n_firms), rng.lognormal(np.log(7.0), 0.6, n_firms)
+    )
+    trend = rng.normal(0.05, 0.04, n_parks)[park] + rng.normal(0.0, 0.05, n_firms)
+    log_growth = trend[:, None] * np.arange(n_years)[None, :] + _walk(rng, shape, 0.10)
+    gross_tax = land * per_mu0[:, None] * np.exp(log_growth)
+    va_ratio = np.clip(
+        rng.uniform(3.0, 6.0, n_firms)[:, None] * np.exp(_walk(rng, shape, 0.05)), 3, 6
+    )
+    value_added = gross_tax * va_ratio
+    rev_ratio = np.clip(
+        rng.uniform(3.0, 5.0, n_firms)[:, None] * np.exp(_walk(rng, shape, 0.04)), 3, 5
+    )
+    revenue = np.where(
+        above[:, None],
+        value_added * rev_ratio,
+        gross_tax * rng.uniform(12.0, 25.0, n_firms)[:, None],
+    )
+    floor = _ABOVE_SCALE * rng.uniform(1.02, 1.4, n_firms)[:, None]
+    ceiling = _ABOVE_SCALE * rng.uniform(0.55, 0.99, n_firms)[:, None]
+    revenue = np.where(above[:, None], np.maximum(revenue, floor), np.minimum(revenue, ceiling))
+    productivity = np.where(
+        above, rng.lognormal(np.log(16.0), 0.45, n_firms), rng.lognormal(np.log(60.0), 0.5, n_firms)
+    )[:, None] * np.exp(_walk(rng, shape, 0.04))
+    employees = np.maximum(
+        np.round(np.where(above[:, None], value_added, revenue) / productivity), 5.0
+    )
+    energy = value_added / (
+        rng.lognormal(np.log(2.5), 0.6, n_firms)[:, None] * np.exp(_walk(rng, shape, 0.05))
+    )
+    emissions = value_added / (
+        rng.lognormal(np.log(4500.0), 0.7, n_firms)[:, None] * np.exp(_walk(rng, shape, 0.08))
+    )
+    rd_share = np.clip(
+        rng.lognormal(np.log(0.018), 0.8, n_firms)[:, None] * np.exp(_walk(rng, shape, 0.1)),
+        0.0,
+        0.06,
+    )
+    rd_share[rng.random(n_firms) < 0.1] = 0.0
+    rd = revenue * rd_share
+    per_kwh = np.where(
+        above, rng.lognormal(np.log(0.35), 0.5, n_firms), rng.lognormal(np.log(0.2), 0.5, n_firms)
+    )[:, None] * np.exp(_walk(rng, shape, 0.05))
+    electricity = np.round(gross_tax * 1e4 / per_kwh, -2)
+    tax = np.where(refund, -gross_tax * rng.uniform(0.05, 0.3, shape), gross_tax)
+    tax = np.where(tax < 0, np.minimum(np.round(tax, 1), -0.1), np.round(tax, 1))
+    age = age0[:, None] + np.arange(n_years)[None, :] - start[:, None]
+
+    # rows: park, year, firm
+    f, t = np.nonzero(active)
+    order = np.lexsort((slot[f], t, park[f]))
+    f, t = f[order], t[order]
+    below = ~above[f]
+    width_max = int(pool.max()) if n_firms else 0
+    width = max(3, len(str(width_max)))
+    park_tags = np.array([f"{n:04d}-" for n in numbers.tolist()], dtype=object)
+    slot_tags = np.array([f"{k:0{width}d}" for k in range(1, width_max + 1)], dtype=object)
+    tags = park_tags[park[f]] + slot_tags[slot[f]]
+    firm_industry = np.array(_INDUSTRIES, dtype=object)[industry[f]]
+    firm_industry[utility[f]] = _UTILITY_INDUSTRY
+
+    def blank_below(values: np.ndarray, decimals: int) -> np.ndarray:
+        return np.where(below, np.nan, np.round(values[f, t], decimals))
+
+    emissions_out = blank_below(emissions, 3)
+    emissions_out[no_emissions[f]] = np.nan
+    out = pd.DataFrame(
+        {
+            "enterprise_id": "DEMO-" + tags,
+            "name": "虚构企业-" + tags + "（虚构）",
+            "park_id": park_ids[park[f]],
+            "year": np.asarray(yrs, dtype=int)[t],
+            "industry": firm_industry,
+            "above_scale": above[f],
+            "land_mu": np.round(land[f, t], 1),
+            "tax": tax[f, t],
+            "value_added": blank_below(value_added, 1),
+            "revenue": np.round(revenue[f, t], 1),
+            "employees": employees[f, t],
+            "energy_tce": blank_below(energy, 1),
+            "emissions_t": emissions_out,
+            "rd_expenditure": blank_below(rd, 1),
+            "electricity_kwh": electricity[f, t],
+            "years_in_operation": age[f, t].astype(float),
+            "tax_refund": refund[f, t],
+            "utility": utility[f],
+            "banned_industry": banned[f],
+            "failed_emission_limit": failed[f, t],
+            "safety_incident": incident[f, t],
+            "note": np.where(refund[f, t], _REFUND_NOTE, DEMO_NOTE),
+            "source": FIRM_SOURCE,
+            "fictional": True,
+            "origin_file": FIRM_FILE,
+            "origin_sheet": None,
+            "origin_row": np.arange(len(f)) + 2,
+        },
+        columns=FIRM_COLUMNS,
+    )
+    out.attrs["warnings"] = []
+    return out
+
+
+def enterprise_csv(firms: pd.DataFrame) -> pd.DataFrame:
+    """The firm table as ``enterprises.csv`` holds it: the template's Chinese headers (用地面积（亩）
+    …), 是/否 flags, whole numbers without decimals, no lineage columns, spreadsheet-safe."""
+    out = firms.drop(columns=["origin_file", "origin_sheet", "origin_row"], errors="ignore")
+    out = out.copy()
+    for code in out.columns:
+        kind = ENTERPRISE_COLUMNS[code].kind if code in ENTERPRISE_COLUMNS else None
+        if kind == "flag":
+            out[code] = np.where(out[code].astype(bool), "是", "否")
+        elif code in _WHOLE and out[code].notna().all():
+            out[code] = out[code].astype("int64")
+    out.columns = [
+        ENTERPRISE_COLUMNS[c].header if c in ENTERPRISE_COLUMNS else c for c in out.columns
+    ]
+    return neutralise_formulas(out)
+
+
 def write_demo(
     out_dir: Path, n_parks: int, years: range = range(2013, 2025), seed: int = 0
 ) -> dict[str, Path]:
-    """Write a demo universe: parks (with the group), memberships, targets and observations.
+    """Write a demo universe: parks (with the group), memberships, targets, observations and
+    fictional firms (``enterprises.csv``, the data's last two years; see :func:`demo_enterprises`).
 
     Observations go to Parquet; the small tables to CSV. Every file is replaced atomically, and
     memberships are written even when empty so no stale file of an earlier run is left to load.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     obs = demo_observations(n_parks, years, seed=seed)
+    firms = demo_enterprises(n_parks, years[-2:], seed=seed)
     csvs = {
         "parks": (demo_parks(n_parks), "parks_demo.csv"),
         "memberships": (demo_memberships(n_parks), "memberships_demo.csv"),
         "targets": (demo_targets(n_parks, years, seed=seed, observations=obs), "targets_demo.csv"),
+        "enterprises": (enterprise_csv(firms), FIRM_FILE),
     }
     written: dict[str, Path] = {}
     for table, (frame, name) in csvs.items():

@@ -391,11 +391,12 @@ def _read_csv_text(path: Path, encoding: str, sep: str) -> pd.DataFrame:
     return frame
 
 
-def read_csv(path: Path, label: str | None = None) -> RawTable:
-    """Read a CSV / TSV as text with origin columns; encoding detected (:func:`detect_encoding`).
-
-    A file that mixes encodings (UTF-8 with a GBK row pasted in) is an error naming the first
-    line that is not in the file's encoding and what it looks like: no row of it is read.
+def read_csv_cells(path: Path, label: str | None = None) -> RawTable:
+    """A CSV / TSV as text cells under its headers as written (stripped), with origin columns
+    (the header is row 1) and blank rows left out; no column is renamed. The encoding is
+    detected (:func:`detect_encoding`); a file that mixes encodings (UTF-8 with a GBK row pasted
+    in) is an error naming the first line that is not in the file's encoding and what it looks
+    like: no row of it is read.
     """
     label = label or path.name
     encoding = detect_encoding(path)
@@ -433,19 +434,34 @@ def read_csv(path: Path, label: str | None = None) -> RawTable:
             )
         )
     frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
-    frame = _with_origin(rename_columns(frame, label), label, None, first_row=2)
+    frame = _with_origin(frame, label, None, first_row=2)
     blank = frame.drop(columns=list(ORIGIN_COLUMNS), errors="ignore").eq("").all(axis=1)
-    return RawTable(melt_wide(frame[~blank].reset_index(drop=True)), issues)
+    return RawTable(frame[~blank].reset_index(drop=True), issues)
 
 
-def read_parquet(path: Path, label: str | None = None) -> RawTable:
-    """Read a Parquet file (typed columns kept) with origin columns (first data row = row 1)."""
+def read_csv(path: Path, label: str | None = None) -> RawTable:
+    """Read a CSV / TSV of the contract's tables: :func:`read_csv_cells`, headers mapped to the
+    contract's columns (:func:`rename_columns`) and wide tables melted (:func:`melt_wide`)."""
+    label = label or path.name
+    raw = read_csv_cells(path, label)
+    return RawTable(melt_wide(rename_columns(raw.frame, label)), raw.issues)
+
+
+def read_parquet_cells(path: Path, label: str | None = None) -> RawTable:
+    """A Parquet file (typed columns kept, none renamed) with origin columns (first row = 1)."""
     label = label or path.name
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise InputError([_file_issue(label, f"not a readable Parquet file ({exc})")]) from None
-    return RawTable(melt_wide(_with_origin(rename_columns(frame, label), label, None, first_row=1)))
+    return RawTable(_with_origin(frame, label, None, first_row=1))
+
+
+def read_parquet(path: Path, label: str | None = None) -> RawTable:
+    """Read a Parquet file (typed columns kept) with origin columns (first data row = row 1)."""
+    label = label or path.name
+    raw = read_parquet_cells(path, label)
+    return RawTable(melt_wide(rename_columns(raw.frame, label)))
 
 
 def _with_origin(
@@ -545,11 +561,18 @@ def _ambiguous_periods(
     return frame
 
 
+def _header_and_rows(
+    grid: list[list[object]], header_at: int
+) -> tuple[list[str], list[list[object]]]:
+    """The header row of a sheet as text (``col<j>`` where blank) and the rows below it, padded."""
+    header = [str(c).strip() if c is not None else f"col{j}" for j, c in enumerate(grid[header_at])]
+    return header, [r + [None] * (len(header) - len(r)) for r in grid[header_at + 1 :]]
+
+
 def _read_tidy_sheet(
     grid: list[list[object]], header_at: int, label: str, sheet: str
 ) -> pd.DataFrame:
-    header = [str(c).strip() if c is not None else f"col{j}" for j, c in enumerate(grid[header_at])]
-    values = [r + [None] * (len(header) - len(r)) for r in grid[header_at + 1 :]]
+    header, values = _header_and_rows(grid, header_at)
     frame = pd.DataFrame(
         [[_cell_text(c) for c in r[: len(header)]] for r in values], columns=header, dtype="str"
     )
@@ -640,12 +663,14 @@ def _formula_issue(label: str, sheet: str, cells: list[str]) -> Issue:
     )
 
 
-def read_excel(path: Path, label: str | None = None) -> RawTable:
-    """Read every sheet of a workbook; a sheet that cannot be read is reported, the rest kept.
-
-    A sheet with formula cells that have no saved value (:func:`uncached_formulas`) is an error
-    naming the cells, and is not read.
-    """
+def workbook_grids(
+    path: Path, label: str | None = None
+) -> tuple[list[tuple[str, list[list[object]]]], list[Issue]]:
+    """(sheet name, cell grid) of every sheet of a workbook that holds data, and the problems
+    met: sheets named 说明… / 参考… / _… are instructions and are left out, empty sheets too;
+    a sheet with formula cells that have no saved value (:func:`uncached_formulas`) is an
+    issue naming the cells, not a grid. Merged cells are filled from their top-left cell and
+    percent-formatted cells read as shown (12.5 for 12.5%)."""
     # heavy: openpyxl is imported only when an Excel file is read
     import openpyxl
 
@@ -654,7 +679,7 @@ def read_excel(path: Path, label: str | None = None) -> RawTable:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError([_file_issue(label, f"not a readable Excel workbook ({exc})")]) from None
-    frames: list[pd.DataFrame] = []
+    grids: list[tuple[str, list[list[object]]]] = []
     issues: list[Issue] = []
     uncached = uncached_formulas(path)
     for ws in book.worksheets:
@@ -664,23 +689,48 @@ def read_excel(path: Path, label: str | None = None) -> RawTable:
             issues.append(_formula_issue(label, ws.title, uncached[ws.title]))
             continue
         grid = _sheet_grid(ws)
-        if not any(any(c is not None for c in row) for row in grid):
-            continue
+        if any(any(c is not None for c in row) for row in grid):
+            grids.append((ws.title, grid))
+    return grids, issues
+
+
+def grid_cells(grid: list[list[object]], header_at: int, label: str, sheet: str) -> pd.DataFrame:
+    """The rows below ``grid[header_at]`` as text cells under its headers (as written, stripped;
+    a blank header is ``col<j>``), with origin columns; blank rows left out, nothing renamed."""
+    header, values = _header_and_rows(grid, header_at)
+    frame = pd.DataFrame(
+        [[_cell_text(c) for c in r[: len(header)]] for r in values], columns=header, dtype="str"
+    )
+    frame = _with_origin(frame, label, sheet, first_row=header_at + 2)
+    blank = frame.drop(columns=list(ORIGIN_COLUMNS), errors="ignore").isna().all(axis=1)
+    return frame[~blank].reset_index(drop=True)
+
+
+def read_excel(path: Path, label: str | None = None) -> RawTable:
+    """Read every sheet of a workbook; a sheet that cannot be read is reported, the rest kept.
+
+    A sheet with formula cells that have no saved value (:func:`uncached_formulas`) is an error
+    naming the cells, and is not read.
+    """
+    label = label or path.name
+    grids, issues = workbook_grids(path, label)
+    frames: list[pd.DataFrame] = []
+    for title, grid in grids:
         header_at, layout = _find_header(grid)
         try:
             if layout == "tidy":
-                frames.append(_read_tidy_sheet(grid, header_at, label, ws.title))
+                frames.append(_read_tidy_sheet(grid, header_at, label, title))
             elif layout == "stat":
-                frames.append(pd.DataFrame(read_stat_sheet(grid, header_at, label, ws.title)))
+                frames.append(pd.DataFrame(read_stat_sheet(grid, header_at, label, title)))
             else:
                 issues.append(
                     _file_issue(
                         label,
-                        f"sheet {ws.title!r} has no header row with 园区/指标/时期/数值 or "
+                        f"sheet {title!r} has no header row with 园区/指标/时期/数值 or "
                         "指标名称/本月/本年累计",
                         "add a header row, or rename the sheet to start "
                         "with 说明 if it holds no data",
-                        sheet=ws.title,
+                        sheet=title,
                     )
                 )
         except InputError as exc:

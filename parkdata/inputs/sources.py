@@ -16,12 +16,18 @@ from pathlib import Path
 from parkdata import paths
 from parkdata.errors import InputError, Issue
 
-TABLES = ("parks", "memberships", "targets", "observations", "catalog")
+TABLES = ("parks", "memberships", "targets", "observations", "catalog", "enterprises", "projects")
+FIRM_TABLES = ("enterprises", "projects")
+"""Tables of firms and proposed projects (read by :mod:`parkdata.inputs.enterprise_files`, never
+part of the Panel)."""
+_FIRM_STEMS = {"enterprises": ("enterprise", "企业"), "projects": ("project", "项目", "拟供地")}
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls")
 
 
 def table_of(path: Path) -> str | None:
-    """The contract table a file holds, from its name (``parks*.csv`` → parks; data → observations)."""
+    """The contract table a file holds, from its name (``parks*.csv`` → parks, ``enterprise*`` /
+    ``企业*`` → enterprises, ``project*`` / ``项目*`` / ``拟供地*`` → projects; other data →
+    observations)."""
     stem = path.stem.lower()
     if path.suffix.lower() in (".yaml", ".yml"):
         return "catalog" if stem.startswith(("catalog", "indicators")) else None
@@ -29,6 +35,9 @@ def table_of(path: Path) -> str | None:
         return None
     for table in ("parks", "memberships", "targets"):
         if stem.startswith(table):
+            return table
+    for table, stems in _FIRM_STEMS.items():
+        if stem.startswith(stems):
             return table
     return "observations"
 

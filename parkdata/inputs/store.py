@@ -39,6 +39,8 @@ from parkdata.inputs.sources import MANIFEST, input_files
 from parkdata.version import __version__
 
 TABLE_FILES = ("parks", "memberships", "observations", "targets", "issues", "files")
+OPTIONAL_TABLES = ("firms",)
+"""Tables a processed folder holds when the data had them (older folders lack them)."""
 CATALOG_EXTRA = "catalog_extra.yaml"
 """The indicators a processed folder was built with beyond the shipped catalog."""
 ISSUES_CSV = "issues.csv"
@@ -258,6 +260,8 @@ def write_processed(panel: Panel, out_dir: Path, fingerprint: dict[str, object])
         ),
         "files": panel.files,
     }
+    if len(panel.firms):
+        tables["firms"] = panel.firms
     name = _new_generation()
     partial = out_dir / f".{name}.partial"
     summary = {**fingerprint, "rows": {k: len(v) for k, v in tables.items()}}
@@ -304,9 +308,10 @@ def _remove_previous(out_dir: Path, previous: dict[str, Any] | None, keep: str) 
 
 def _read_tables(folder: Path, rows: object) -> Panel:
     tables = {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLE_FILES}
-    if not isinstance(rows, dict) or any(
-        t in rows and rows[t] != len(tables[t]) for t in TABLE_FILES
-    ):
+    for t in OPTIONAL_TABLES:
+        if isinstance(rows, dict) and t in rows:
+            tables[t] = pd.read_parquet(folder / f"{t}.parquet")
+    if not isinstance(rows, dict) or any(t in rows and rows[t] != len(tables[t]) for t in tables):
         raise ValueError("the tables do not have the rows the manifest records")
     catalog = default_catalog()
     extra = folder / CATALOG_EXTRA
@@ -320,6 +325,7 @@ def _read_tables(folder: Path, rows: object) -> Panel:
         targets=tables["targets"],
         issues=tables["issues"],
         files=tables["files"],
+        **({"firms": tables["firms"]} if "firms" in tables else {}),
     )
 
 

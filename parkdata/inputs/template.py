@@ -7,7 +7,9 @@ Sheets whose names start with 说明 or 参考 are instructions and reference li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -16,6 +18,11 @@ from parkdata.contract.units import known_units
 from parkdata.files import neutral_cell, write_atomic
 
 DATA_SHEET = "观测数据"
+PARK_SHEET = "参考-园区名录"
+"""The template's list of parks (name, short name, park_id): a sheet the loaders skip."""
+NOTES_SHEET = "说明"
+HEADER_FILL = "DDEBF7"
+LIST_ERROR = "请从下拉列表选择 (choose from the list)"
 HEADERS = ("园区", "指标", "时期", "口径", "数值", "单位", "限定", "来源", "备注")
 BASIS_CHOICES = ("全年", "本年累计", "当季", "当月", "时点")
 QUALIFIER_CHOICES = ("精确", "以上", "以下", "约")
@@ -31,26 +38,72 @@ _INSTRUCTIONS = (
 )
 
 
+def style_header(sheet: Any, widths: Sequence[float], freeze: str = "A2") -> None:
+    """Bold, shaded first row, column widths from A on, and the header frozen in place."""
+    # heavy: openpyxl is imported only when a workbook is written
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = freeze
+
+
+def add_park_sheet(book: Any, parks: pd.DataFrame) -> int:
+    """A 参考-园区名录 sheet listing each park's name, short name and park_id (formula-safe);
+    returns the number of parks."""
+    park_sheet = book.create_sheet(PARK_SHEET)
+    park_sheet.append(["园区名称", "简称", "park_id"])
+    for row in parks.itertuples(index=False):
+        park = [row.name_zh, row.short_name_zh, row.park_id]
+        park_sheet.append([neutral_cell(v) for v in park])  # names from data run no formulas
+    return len(parks)
+
+
+def add_notes_sheet(book: Any, lines: Sequence[str]) -> Any:
+    """The 说明 sheet: one wrapped line per row, the first as a title."""
+    # heavy: openpyxl is imported only when a workbook is written
+    from openpyxl.styles import Alignment, Font
+
+    notes = book.create_sheet(NOTES_SHEET)
+    for line in lines:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.column_dimensions["A"].width = 110
+    for row in notes.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True)
+    return notes
+
+
+def add_list(sheet: Any, formula: str, column: str, last_row: int = 5000) -> Any:
+    """A drop-down list (``formula``: a range or ``"是,否"``) on ``column``, rows 2 to
+    ``last_row``; returns the validation (to adjust its messages)."""
+    # heavy: openpyxl is imported only when a workbook is written
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rule = DataValidation(type="list", formula1=formula, allow_blank=True)
+    rule.error = LIST_ERROR
+    sheet.add_data_validation(rule)
+    rule.add(f"{column}2:{column}{last_row}")
+    return rule
+
+
 def write_template(
     path: Path, catalog: Catalog | None = None, parks: pd.DataFrame | None = None
 ) -> Path:
     """Write the fill-in workbook to ``path`` (atomically) and return the path."""
     # heavy: openpyxl is imported only when a workbook is written
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     catalog = catalog or default_catalog()
     book = Workbook()
     data = book.active
     data.title = DATA_SHEET
     data.append(list(HEADERS))
-    for cell in data[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for letter, width in zip("ABCDEFGHI", (22, 26, 11, 11, 12, 10, 8, 40, 24), strict=True):
-        data.column_dimensions[letter].width = width
-    data.freeze_panes = "A2"
+    style_header(data, (22, 26, 11, 11, 12, 10, 8, 40, 24))
 
     ref = book.create_sheet("参考-指标目录")
     ref.append(["指标名称", "代码", "标准单位", "类型", "说明"])
@@ -66,28 +119,11 @@ def write_template(
         for row, value in enumerate(values, start=1):
             lists[f"{letter}{row}"] = neutral_cell(value)
     if parks is not None:
-        park_sheet = book.create_sheet("参考-园区名录")
-        park_sheet.append(["园区名称", "简称", "park_id"])
-        for row in parks.itertuples(index=False):
-            park = [row.name_zh, row.short_name_zh, row.park_id]
-            park_sheet.append([neutral_cell(v) for v in park])  # names from data run no formulas
-    notes = book.create_sheet("说明")
-    for line in _INSTRUCTIONS:
-        notes.append([line])
-    notes["A1"].font = Font(bold=True, size=13)
-    notes.column_dimensions["A"].width = 110
-    for row in notes.iter_rows():
-        row[0].alignment = Alignment(wrap_text=True)
-
-    def listing(formula: str, column: str) -> None:
-        rule = DataValidation(type="list", formula1=formula, allow_blank=True)
-        rule.error = "请从下拉列表选择 (choose from the list)"
-        data.add_data_validation(rule)
-        rule.add(f"{column}2:{column}5000")
-
-    listing(f"='参考-指标目录'!$A$2:$A${len(indicators) + 1}", "B")
-    listing(f"='参考-选项'!$A$1:$A${len(BASIS_CHOICES)}", "D")
-    listing(f"='参考-选项'!$C$1:$C${len(columns['C'])}", "F")
-    listing(f"='参考-选项'!$B$1:$B${len(QUALIFIER_CHOICES)}", "G")
+        add_park_sheet(book, parks)
+    add_notes_sheet(book, _INSTRUCTIONS)
+    add_list(data, f"='参考-指标目录'!$A$2:$A${len(indicators) + 1}", "B")
+    add_list(data, f"='参考-选项'!$A$1:$A${len(BASIS_CHOICES)}", "D")
+    add_list(data, f"='参考-选项'!$C$1:$C${len(columns['C'])}", "F")
+    add_list(data, f"='参考-选项'!$B$1:$B${len(QUALIFIER_CHOICES)}", "G")
     write_atomic(path, book.save)
     return path

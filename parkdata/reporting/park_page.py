@@ -22,6 +22,7 @@ import pandas as pd
 from parkdata.contract.panel import Panel
 from parkdata.contract.registry import find_park
 from parkdata.contract.vocab import UNJUDGED
+from parkdata.inputs.firm_totals import firms_used
 from parkdata.reporting.charts import Chart
 from parkdata.reporting.explanations import explain
 from parkdata.reporting.formatting import (
@@ -39,6 +40,7 @@ from parkdata.reporting.sections import Section, report_css, section
 from parkdata.reporting.style import PROGRESS_COLOURS, STATUS_COLOURS
 from parkdata.reporting.target_charts import (
     efficiency_charts,
+    firm_class_chart,
     indicator_names,
     schedule_chart,
     structure_chart,
@@ -245,10 +247,11 @@ class ParkReport:
         return self._figures("schedule", [chart] if chart else [], "no_schedule")
 
     def efficiency(self) -> Section:
-        """亩均 figures of the park among its group's."""
-        return self._figures(
-            "efficiency", efficiency_charts(self.rd, self.park_id, self.lang), "no_efficiency"
-        )
+        """亩均 figures of the park among its group's, and its firms by 亩均效益 class when the
+        data has a firm table."""
+        charts = efficiency_charts(self.rd, self.park_id, self.lang)
+        mix = firm_class_chart(self.rd, self.park_id, self.lang)
+        return self._figures("efficiency", [*charts, *([mix] if mix else [])], "no_efficiency")
 
     def structure(self) -> Section:
         """Share indicators (structure) with their goals."""
@@ -267,11 +270,18 @@ class ParkReport:
                 format_number(o["value"]),
                 unit_name(str(o["unit"] or ""), lang),
                 qualifier_name(str(o["qualifier"] or ""), lang),
-                f"{Path(str(o['origin_file'])).name} · {o['origin_row']}",
-                str(o["source"] or ""),
+                *self._where(o),
             )
             for _, o in obs.iterrows()
         ]
+
+    def _where(self, o: pd.Series) -> tuple[str, str]:
+        """(file · row, source) of a figure; one summed from firms names its rows and says so."""
+        n = firms_used(o["note"])
+        if n is None:
+            return f"{Path(str(o['origin_file'])).name} · {o['origin_row']}", str(o["source"] or "")
+        file, _, rows = str(o["source"]).rpartition(" row ")
+        return f"{file} · {rows}", text("park_firms.derived_source", self.lang, n=n)
 
     def _warnings(self) -> list[str]:
         """The warnings kept with this park's figures (an implausible but possible value …),

@@ -10,7 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from parkdata.assessment.enterprise_results import classify_parks
+from parkdata.assessment.enterprise_scheme import SCHEMES
 from parkdata.contract.vocab import FLOW_KINDS, LEVEL_KINDS, NOT_PARKS, SETTLED
+from parkdata.inputs.firm_totals import FIRM_TOTALS, compact_rows, firms_used
 from parkdata.reporting.charts import (
     Chart,
     plot_peers,
@@ -20,6 +23,8 @@ from parkdata.reporting.charts import (
     plot_yearly,
     to_chart,
 )
+from parkdata.reporting.class_policies import CLASSES
+from parkdata.reporting.enterprise_charts import class_count_chart
 from parkdata.reporting.formatting import period_label
 from parkdata.reporting.report_data import ReportData
 from parkdata.reporting.wording import indicator_names as names_of
@@ -299,9 +304,72 @@ def efficiency_charts(rd: ReportData, park_id: str, lang: str = "zh") -> list[Ch
         caption = peers_text + sep("sentence_end", lang)
         caption += _window_note(values, shown, highlight, lang)
         caption += _data_caption(same[same["park_id"] == park_id], lang)
+        caption += _summed_note(rd, park_id, indicator, int(year), lang)
         caption += text("chart.other_sources", lang)
         charts.append(to_chart(fig, alt=title, caption=caption))
     return charts
+
+
+def _summed_note(rd: ReportData, park_id: str, indicator: str, year: int, lang: str) -> str:
+    """The sentence saying a figure was summed from the park's firms (推算), or ''."""
+    obs = rd.panel.observations
+    hit = obs[
+        (obs["park_id"] == park_id)
+        & (obs["indicator"] == indicator)
+        & (obs["period"].astype(str) == str(year))
+        & (obs["origin_column"] == FIRM_TOTALS)
+    ]
+    if hit.empty:
+        return ""
+    return text(
+        "park_firms.derived_caption",
+        lang,
+        park=rd.panel.park_labels(text("fictional_mark", lang)).get(park_id, park_id),
+        year=year,
+        indicator=indicator_names(rd, lang).get(indicator, indicator),
+        n=firms_used(hit["note"].iloc[0]),
+    )
+
+
+def firm_class_chart(rd: ReportData, park_id: str, lang: str = "zh") -> Chart | None:
+    """Firms of the park by 亩均效益 class in the latest year of its firm data (None without
+    firm data): the class mix beside the peer comparison."""
+    firms = rd.panel.firms
+    own = firms[firms["park_id"] == park_id] if len(firms) else firms
+    if own.empty:
+        return None
+    year = int(own["year"].max())
+    now = classify_parks(own[own["year"] == year].reset_index(drop=True))
+    ranked = now["status"] == "ranked"
+    no_class = now["class"].isna()
+    counts = pd.DataFrame(
+        {
+            "by_score": [int((ranked & (now["class"] == c)).sum()) for c in CLASSES]
+            + [int(no_class.sum())],
+            "forced": [0, 0, 0, int((now["status"] == "forced_D").sum()), 0],
+        },
+        index=[*CLASSES, ""],
+    )
+    schemes = sep("list", lang).join(
+        SCHEMES[code].name if code in SCHEMES else str(code)
+        for code in dict.fromkeys(now["scheme"].dropna())
+    )
+    rows = now.assign(origin_row=now["origin_row"].astype(int))
+    files = sep("semicolon", lang).join(
+        text("chart.file_rows", lang, file=file, rows=compact_rows(group["origin_row"]))
+        for file, group in rows.groupby("origin_file")
+    )
+    fictional = bool(now["fictional"].eq(True).any()) if "fictional" in now else False
+    caption = text(
+        "park_firms.class_mix_caption",
+        lang,
+        n=len(now),
+        schemes=schemes,
+        files=files,
+        fictional=text("park_firms.fictional", lang) if fictional else "",
+    )
+    title = text("park_firms.class_mix_title", lang, year=year)
+    return class_count_chart(counts, title, caption, lang)
 
 
 def structure_chart(rd: ReportData, park_id: str, lang: str = "zh") -> Chart | None:

@@ -29,6 +29,7 @@ import pandas as pd
 from parkdata.contract.panel import Panel
 from parkdata.contract.periods import as_of_time, period_time
 from parkdata.contract.vocab import BOUNDS, QUALITY
+from parkdata.inputs.firm_totals import FIRM_TOTALS
 from parkdata.series.derived import derive_indicators
 
 SERIES_COLUMNS = [
@@ -48,9 +49,14 @@ _EPS = 1e-9
 
 
 def source_ref(frame: pd.DataFrame) -> pd.Series:
-    """'file row N' for observation rows (the trace every reported number carries)."""
+    """'file row N' for observation rows (the trace every reported number carries); a park
+    figure summed from firms names all their rows ('enterprises.csv row 2–31')."""
     row = frame["origin_row"].astype("Int64").astype(str)
-    return frame["origin_file"].fillna("?").astype(str) + " row " + row
+    ref = frame["origin_file"].fillna("?").astype(str) + " row " + row
+    if "origin_column" in frame.columns:
+        summed = frame["origin_column"].eq(FIRM_TOTALS).fillna(False).astype(bool)
+        ref = ref.where(~summed, frame["source"].astype(str))
+    return ref
 
 
 def cut_at(values: pd.DataFrame, as_of: str | None) -> pd.DataFrame:

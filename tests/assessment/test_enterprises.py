@@ -23,7 +23,7 @@ from parkdata.assessment.enterprises import (
     compute_efficiency_indicators,
     sample_enterprises,
 )
-from parkdata.errors import InputError
+from parkdata.errors import ArgumentError, InputError
 
 
 def reasons(out: pd.DataFrame, lang: str = "en") -> pd.Series:
@@ -93,7 +93,7 @@ def test_six_indicators_by_hand() -> None:
 
 def test_zero_or_missing_denominators_give_nan_with_a_note_never_zero() -> None:
     firms = three_firms()
-    firms.loc[0, "land_mu"] = 0.0
+    firms.loc[0, "land_mu"] = np.nan  # a tenant leaves its land blank (0 亩 is an error)
     firms.loc[1, "employees"] = 0
     firms.loc[2, "revenue"] = np.nan
     ind = compute_efficiency_indicators(firms)
@@ -101,8 +101,9 @@ def test_zero_or_missing_denominators_give_nan_with_a_note_never_zero() -> None:
     assert np.isnan(ind.loc[1, "labour_productivity"])
     assert np.isnan(ind.loc[2, "rd_revenue_share"])
     assert ind.loc[0, "labour_productivity"] == 20.0  # the other indicators still computed
-    assert "tax_per_mu:zero:land_mu" in ind.loc[0, "indicator_notes"]
-    assert "tax_per_mu: land_mu is 0" in notes(ind)[0]
+    assert "tax_per_mu:missing:land_mu" in ind.loc[0, "indicator_notes"]
+    assert "tax_per_mu: land_mu missing" in notes(ind)[0]
+    assert "labour_productivity:zero:employees" in ind.loc[1, "indicator_notes"]
     assert "labour_productivity: employees is 0" in notes(ind)[1]
     assert "rd_revenue_share: revenue missing" in notes(ind)[2]
     assert not (ind[list(SIX_INDICATORS)] == 0).any().any()
@@ -244,6 +245,48 @@ def test_ties_share_the_lower_rank_and_class() -> None:
     assert out["class"].tolist() == ["A", "A", "B", "C", "D"]
 
 
+def test_by_ranks_pools_and_fills_each_group_on_its_own() -> None:
+    # min-max over 亩均税收 (weight 60) and 单位排放增加值 (weight 40, mean-filled), two parks:
+    # p1 tax per mu 10, 20, 30 → 20, 60, 100 % of 60; p2 tax per mu 5, 15 → 20, 100 % of 60
+    scheme = EfficiencyScheme(
+        "min-max",
+        weights={"tax_per_mu": 60, "value_added_per_emission": 40},
+        method="minmax",
+        fill_missing_with_mean=("value_added_per_emission",),
+    )
+    firms = tax_firms(
+        [10.0, 5.0, 20.0, 30.0, 15.0],
+        park_id=["p1", "p2", "p1", "p1", "p2"],
+        value_added=[100.0] * 5,
+        emissions_t=[1.0, 1.0, 2.0, np.nan, 4.0],  # VA per t: p1 100, 50, (none); p2 100, 25
+    )
+    out = classify_enterprises(firms, scheme, rules=(), by=["park_id"])
+    # p1 emission scores 40 × (20 + 80) / 100 = 40 and 40 × 20 / 100 = 8; firm 4 gets the mean 24
+    assert out["score"].tolist() == pytest.approx([12 + 40, 12 + 40, 36 + 8, 60 + 24, 60 + 8])
+    assert out["rank"].tolist() == [2, 2, 3, 1, 1]
+    assert out["rank_share"].tolist() == pytest.approx([2 / 3, 1.0, 1.0, 1 / 3, 0.5])
+    assert out.loc[3, "indicator_notes"].endswith("value_added_per_emission:filled_mean")
+    assert out.attrs["n_ranked"] == 5
+    # exactly what classing each park on its own gives
+    for park in ("p1", "p2"):
+        rows = firms[firms["park_id"] == park]
+        alone = classify_enterprises(rows, scheme, rules=())
+        pd.testing.assert_frame_equal(out.loc[rows.index], alone, check_exact=True)
+    with pytest.raises(ArgumentError, match="year"):
+        classify_enterprises(firms, scheme, by=["park_id", "year"])
+
+
+def test_the_filled_mean_is_exactly_the_mean_of_the_other_scores() -> None:
+    firms = sample_enterprises()
+    firms.loc[[1, 5], "emissions_t"] = np.nan  # (a grouped mean would differ in the last digit)
+    out = classify_enterprises(firms, HUANGYAN_2022)
+    column = out["score_value_added_per_emission"]
+    filled = out["indicator_notes"].str.contains("filled_mean")
+    assert filled.sum() >= 3
+    others = column[~filled & (out["status"] != "not_rated") & column.notna()]
+    assert len(others) > 8 and (column[filled] == others.mean()).all()  # not just approximately
+
+
 def test_forced_d_and_not_rated_rules() -> None:
     firms = tax_firms(
         [90.0, 80.0, 70.0, 30.0, 20.0, 10.0],
@@ -284,14 +327,18 @@ def test_rules_are_data() -> None:
     assert no_rules["status"].eq("ranked").all()
 
 
-def test_zero_land_firm_is_not_scored_not_a_crash() -> None:
+def test_blank_land_firm_is_not_scored_and_zero_land_is_an_error() -> None:
     firms = tax_firms([30.0, 20.0, 10.0])
-    firms.loc[1, "land_mu"] = 0.0
+    firms.loc[1, "land_mu"] = np.nan  # a tenant without land of its own leaves it blank
     out = classify_enterprises(firms, TAX_ONLY)
     assert out.loc[1, "status"] == "not_scored" and out.loc[1, "class"] is None
     assert np.isnan(out.loc[1, "tax_per_mu"])
-    assert reasons(out)[1] == "not scored: tax_per_mu: land_mu is 0"
+    assert reasons(out)[1] == "not scored: tax_per_mu: land_mu missing"
     assert out["rank"].tolist()[::2] == [1, 2]
+    firms.loc[1, "land_mu"] = 0.0  # data/enterprise.yaml: land must be > 0 亩
+    with pytest.raises(InputError) as err:
+        classify_enterprises(firms, TAX_ONLY)
+    assert "row 2, column 'land_mu': land must be more than 0 亩 (value '0.0')" in str(err.value)
 
 
 def test_scope_needs_the_above_scale_column() -> None:
@@ -341,8 +388,11 @@ def test_text_numbers_with_thousands_separators_are_read() -> None:
 
 
 def test_negative_tax_is_allowed_but_duplicate_ids_and_bad_flags_are_not() -> None:
-    out = classify_enterprises(tax_firms([-5.0, 10.0]), TAX_ONLY)  # 留抵退税 can make tax negative
+    refund = tax_firms([-5.0, 10.0], tax_refund=["是", "否"])  # 留抵退税 can make tax negative
+    out = classify_enterprises(refund, TAX_ONLY)
     assert out.loc[0, "score"] == pytest.approx(-50.0) and out.loc[0, "class"] == "D"
+    with pytest.raises(InputError, match="row 1, column 'tax': tax is negative but 税收含留抵退税"):
+        classify_enterprises(tax_firms([-5.0, 10.0]), TAX_ONLY)  # negative without 退税
     firms = tax_firms([1.0, 2.0], utility=["否", "maybe"])
     firms.loc[1, "enterprise_id"] = "E01"
     with pytest.raises(InputError) as err:
@@ -379,7 +429,7 @@ def test_sample_is_fictional_and_classifies() -> None:
     worded = pkd.explain(classify_enterprises(firms), "zh").set_index("enterprise_id")
     assert worded.loc["DEMO-012", "class_reason"].startswith("不参评：水、电、气")  # utility
     assert out.loc["DEMO-018", "status"] == "not_rated"  # in operation for one year
-    assert out.loc["DEMO-021", "status"] == "not_scored"  # tenant with 0 亩
+    assert out.loc["DEMO-021", "status"] == "not_scored"  # tenant with its land left blank
     assert "value_added_per_emission:filled_mean" in out.loc["DEMO-009", "indicator_notes"]
     assert out.loc[~firms.set_index("enterprise_id")["above_scale"], "status"].eq("not_rated").all()
 

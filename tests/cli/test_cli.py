@@ -157,6 +157,7 @@ def test_every_subcommand_has_help() -> None:
             "catalog",
             "template",
             "demo",
+            "enterprises",
         }
     )
     for name, action in sub.choices.items():

@@ -1,0 +1,56 @@
+"""``parkdata enterprises``: each park's 亩均效益 evaluation page, 公示 workbooks and an index."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from parkdata.batch.enterprise_runner import EnterpriseBatchResult, run_enterprise_reports
+from parkdata.batch.execution import BatchInterrupted
+from parkdata.cli.common import existing
+from parkdata.reporting.wording import text
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        result = _run(args)
+    except BatchInterrupted as stopped:
+        done = stopped.result
+        left = len(done.failed)
+        line = text(
+            "batch.stopped",
+            args.language,
+            signal=stopped.signal_name,
+            done=len(done.outcomes) - left,
+            left=left,
+            index=done.index,
+        )
+        print(line, file=sys.stderr)
+        return stopped.exit_code
+    for failed in result.failed:
+        print(
+            text("cli.failed", args.language, name=failed.name, error=failed.error), file=sys.stderr
+        )
+    print(result.describe(args.language))
+    if result.all_workbook is not None:
+        print(text("firm_batch.all_workbook", args.language, path=result.all_workbook))
+    return 1 if result.failed else 0
+
+
+def _run(args: argparse.Namespace) -> EnterpriseBatchResult:
+    return run_enterprise_reports(
+        data=existing(args.data),
+        parks=args.park,
+        year=args.year,
+        schemes=args.scheme,
+        cutoffs=args.cutoffs,
+        policies=args.policies,
+        projects=existing(args.projects),
+        language=args.language,
+        out=args.out,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        force=args.force,
+        progress=not args.quiet,
+        notebooks=existing(args.notebooks),
+    )
