@@ -2,7 +2,8 @@
 
 The driver loads the firm table once (a folder or file read by ``load_enterprises``; by default
 the fictional demo firms), writes it to a prepared folder the notebooks read
-(``out/enterprises/.cache/prepared/<key>/firms.parquet``, ``parks.parquet``, ``projects.parquet``),
+(``out/enterprises/.cache/prepared/<key>/firms.parquet``, ``parks.parquet``, ``projects.parquet``
+with park names resolved to ids, and ``load.json``: the parks whose rows had errors, left out),
 classifies each park's firms of the year once (``classify_parks``), writes each park's 公示
 workbook and the all-parks one atomically, runs ``notebooks/enterprise_evaluation.ipynb`` per park
 on warm kernels (the machinery of ``parkdata reports``: :mod:`parkdata.batch.execution`) and ends
@@ -15,8 +16,10 @@ the index with the reason, and the others go on.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import dataclasses
 import datetime as dt
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from parkdata import paths
 from parkdata.assessment.enterprise_results import classify_parks, resolve_schemes
 from parkdata.assessment.enterprise_scheme import check_cutoffs
+from parkdata.assessment.land_supply import land_rule
 from parkdata.batch.execution import (
     CACHE_DIR,
     BatchInterrupted,
@@ -51,15 +55,13 @@ from parkdata.batch.jobs import (
 )
 from parkdata.batch.output_lock import output_lock
 from parkdata.batch.report_cache import forget, is_cached, record
-from parkdata.contract.registry import ParkRegistry
-from parkdata.errors import ArgumentError, InputError
+from parkdata.errors import ArgumentError, InputError, Issue, SchemaError
 from parkdata.files import clean_stray_temps, file_hash, write_parquet_atomic, write_text_atomic
 from parkdata.inputs.demo import demo_enterprises, demo_parks
-from parkdata.inputs.enterprise_files import load_enterprises, load_projects
-from parkdata.inputs.parks import normalize_parks
-from parkdata.inputs.sources import raw_files, table_of
+from parkdata.reporting.class_policies import policy_set
+from parkdata.reporting.firm_data import load_firm_data, pick_parks
 from parkdata.reporting.publicity_workbook import write_all_publicity, write_publicity
-from parkdata.reporting.wording import check_language, text
+from parkdata.reporting.wording import check_language, sep, text
 from parkdata.version import __version__
 
 NOTEBOOK = "enterprise_evaluation.ipynb"
@@ -68,12 +70,16 @@ FOLDER = "enterprises"
 FIRMS_FILE = "firms.parquet"
 PARKS_FILE = "parks.parquet"
 PROJECTS_FILE = "projects.parquet"
+LOAD_FILE = "load.json"
+"""What loading left out: failed parks and files with their problems, and the new parks."""
+SHOWN_PROBLEMS = 3
+"""Problems of a failed park listed in the index and the terminal (the rest are counted)."""
+DEFAULT_RULE = "hukou_2020"
 DEMO_PARKS = 3
 """Demo parks a run without data evaluates (fictional, 示例园区-0001 …)."""
 DEMO_YEARS = (2022, 2023)
 DEMO_SEED = 0
 CLASSES = ("A", "B", "C", "D")
-_REGISTRY_COLUMNS = ["park_id", "name_zh", "short_name_zh", "aliases_zh", "kind", "province"]
 
 
 @dataclass
@@ -88,10 +94,20 @@ class EnterpriseBatchResult:
     seconds: float
     all_workbook: Path | None = None
     parks: list[str] = field(default_factory=list)
+    new_parks: list[str] = field(default_factory=list)
+    """Parks not in the registry, evaluated under the name written in the data."""
+    failed_files: dict[str, str] = field(default_factory=dict)
+    """Files none of whose rows could be read → their problems."""
 
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in [*self.outcomes, *self.workbooks] if not o.ok]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(park or file, error) of each failure, once each (a park whose page and workbook
+        failed for the same reason is listed once)."""
+        found = [(o.name, str(o.error)) for o in self.failed]
+        return list(dict.fromkeys([*found, *self.failed_files.items()]))
 
     @property
     def ran(self) -> list[Outcome]:
@@ -128,83 +144,66 @@ def _tree_fingerprint(path: Path | None) -> Any:
     }
 
 
-def _read_parks(path: Path) -> pd.DataFrame | None:
-    """A parks CSV as a registry (None when it cannot be read: names then fall back to ids)."""
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError):  # names only: the firms are what counts
-        return None
-    raw = raw.assign(origin_file=path.name, origin_row=range(2, len(raw) + 2))
-    parks, _ = normalize_parks(raw)
-    return parks
+def _issue_text(issues: list[dict[str, Any]], language: str) -> str:
+    """The first problems of a failed park or file (file, row, column, fix), and how many more."""
+    shown = [str(Issue(**i)) for i in issues[:SHOWN_PROBLEMS]]
+    words = sep("semicolon", language).join(shown)
+    if len(issues) > SHOWN_PROBLEMS:
+        words += text("firm_fixes.more_problems", language, n=len(issues))
+    return text("firm_fixes.load_failed", language, problems=words)
 
 
-def _registry(data: Path | None, firms: pd.DataFrame) -> pd.DataFrame:
-    """Park names: the data's parks files, then the bundled registry, then the demo parks
-    (示例园区-0001 …) for ``demo_NNNN`` ids."""
-    tables: list[pd.DataFrame | None] = []
-    if data is not None:
-        own = [f for f in raw_files(data) if table_of(f) == "parks" and f.suffix == ".csv"]
-        tables += [_read_parks(f) for f in own]
-        bundled = paths.BUNDLED_RAW_DIR / "parks.csv"
-        if bundled.exists():
-            tables.append(_read_parks(bundled))
-    ids = firms["park_id"].dropna().astype(str).str.extract(r"^demo_(\d{4})$")[0].dropna()
-    if len(ids):
-        tables.append(demo_parks(int(ids.astype(int).max())).assign(fictional=True))
-    tables = [t for t in tables if t is not None and len(t)]
-    if not tables:
-        return pd.DataFrame(columns=[*_REGISTRY_COLUMNS, "fictional"])
-    table = pd.concat(tables, ignore_index=True).drop_duplicates("park_id", keep="first")
-    out = table.reindex(columns=_REGISTRY_COLUMNS).fillna("").astype(str)
-    out["fictional"] = table["fictional"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
-    return out
+def _issue_dicts(issues: list[Issue]) -> list[dict[str, Any]]:
+    return [i.as_dict() for i in issues]
 
 
 def _prepared(data: Path | None, projects: Path | None, out: Path, key: str) -> Path:
-    """The prepared folder for ``key`` (firm table, park registry, projects), written once."""
+    """The prepared folder for ``key`` (firm table, park registry, projects, with park names
+    resolved to ids; what loading left out in ``load.json``), written once. A park whose rows
+    have errors is left out and recorded; only data of which nothing can be read raises."""
     folder = out / CACHE_DIR / "prepared" / key[:16]
-    if (folder / FIRMS_FILE).is_file() and (folder / PARKS_FILE).is_file():
+    if all((folder / f).is_file() for f in (FIRMS_FILE, PARKS_FILE, LOAD_FILE)):
         return folder
     if data is None:
-        parks = demo_parks(DEMO_PARKS)
-        firms = demo_enterprises(parks, years=DEMO_YEARS, seed=DEMO_SEED)
+        parks = demo_parks(DEMO_PARKS).assign(fictional=True)
+        demo = demo_enterprises(parks, years=DEMO_YEARS, seed=DEMO_SEED)
+        got = load_firm_data(demo, projects, parks)
     else:
-        firms = load_enterprises(data)
-        # a park the registry knows by this name gets its id; a new park keeps the name written
-        known = ParkRegistry(_registry(data, firms))
-        named = firms["park_id"].astype(str)
-        firms["park_id"] = named.map(lambda n: known.resolve(n) or n)
-    if not len(firms):
+        got = load_firm_data(data, projects, errors="skip")
+    if not len(got.firms):
         raise ArgumentError(text("firm_batch.empty_data", path=data))
-    firms = firms.copy()
+    firms = got.firms.copy()
     firms.attrs = {}  # warnings are Issue objects, and Parquet keeps attrs as JSON
-    if projects is not None:
-        table = load_projects(projects).copy()
+    if got.projects is not None:
+        table = got.projects.copy()
         table.attrs = {}
         write_parquet_atomic(folder / PROJECTS_FILE, table)
-    write_parquet_atomic(folder / PARKS_FILE, _registry(data, firms))
+    load = {
+        "failed_parks": {p: _issue_dicts(i) for p, i in got.failed_parks.items()},
+        "failed_files": {f: _issue_dicts(i) for f, i in got.failed_files.items()},
+        "new_parks": got.new_parks,
+    }
+    write_text_atomic(folder / LOAD_FILE, json.dumps(load, ensure_ascii=False, sort_keys=True))
+    write_parquet_atomic(folder / PARKS_FILE, got.registry)
     write_parquet_atomic(folder / FIRMS_FILE, firms)  # last: marks the folder complete
     return folder
 
 
 def _pick_parks(
-    have: list[str], wanted: Sequence[str] | None, registry: pd.DataFrame, year: int
-) -> list[str]:
-    """Park ids to evaluate: those given (ids or names in the registry), or every park with
-    firms in ``year``; one with no firms that year is an ArgumentError listing those that have."""
+    have: list[str],
+    wanted: Sequence[str] | None,
+    registry: pd.DataFrame,
+    year: int,
+    failed: Sequence[str] = (),
+) -> tuple[list[str], list[str]]:
+    """(park ids to evaluate, failed parks to list): those given (ids or names the registry
+    knows), or every park with firms in ``year`` and every park whose data failed; a park given
+    with no firms that year (and no failed data) is an ArgumentError listing those that have."""
     if not wanted:
-        return have
-    names: dict[str, str] = {}
-    for row in registry.to_dict("records"):
-        for column in ("name_zh", "short_name_zh"):
-            if row[column]:
-                names.setdefault(row[column], row["park_id"])
-        for alias in str(row.get("aliases_zh") or "").replace("；", ";").split(";"):
-            if alias.strip():
-                names.setdefault(alias.strip(), row["park_id"])
-    found = list(dict.fromkeys(p if p in have else names.get(p, p) for p in wanted))
-    unknown = [p for p in found if p not in have]
+        return have, sorted(failed)
+    found, missing = pick_parks(have, wanted, registry)
+    bad = [p for p in missing if p in failed]
+    unknown = [p for p in missing if p not in failed]
     if unknown:
         raise ArgumentError(
             text(
@@ -214,7 +213,7 @@ def _pick_parks(
                 known=", ".join(have) or "—",
             )
         )
-    return found
+    return found, bad
 
 
 def _label(park_id: str, registry: pd.DataFrame, fictional: bool, lang: str) -> str:
@@ -269,6 +268,15 @@ def _classify(
             park.counts = [*(int((classes == c).sum()) for c in CLASSES), int(classes.isna().sum())]
         out.append(park)
     return out
+
+
+def _remove_stale(out: Path, park_id: str, year: int, language: str) -> None:
+    """Remove the page and the year's workbook of a park whose data failed, and their cache
+    entries: an old page must not look current (as a failed page's entry is forgotten)."""
+    for output in (f"{safe_name(park_id)}.html", f"{safe_name(park_id)}-{year}-公示.xlsx"):
+        forget(out, _workbook_job(park_id, output, "", language))
+        with contextlib.suppress(OSError):  # cannot remove it: the index does not link it
+            (out / output).unlink(missing_ok=True)
 
 
 def _workbook_job(name: str, output: str, key: str, language: str) -> Job:
@@ -348,8 +356,10 @@ def render_index(
     all_workbook: Outcome | None,
     generated: str,
     language: str,
+    notices: Sequence[str] = (),
 ) -> str:
-    """The index page (Jinja2 autoescape: names from data are escaped)."""
+    """The index page (Jinja2 autoescape: names from data are escaped); ``notices``: sentences
+    above the table (new parks, files that could not be read)."""
     t = "firm_batch."
     headers = [
         text(t + "sum_park", language),
@@ -400,6 +410,7 @@ def render_index(
             page_label=text(t + "index_page", language),
             workbook_label=text(t + "index_workbook", language),
             none_label=text(t + "index_none", language),
+            notices=list(notices),
         )
     )
 
@@ -421,21 +432,38 @@ def _write_index(out: Path, html_of: Any, outcomes: list[Outcome]) -> Path:
     return index
 
 
+def _policies(policies: str | Path | None) -> str | None:
+    """The policy set as the notebooks get it: a bundled code, or a file's absolute path (the
+    kernels run in the notebook's folder); checked once here, so a wrong code or a bad file is
+    one ArgumentError rather than a failure of every page."""
+    if policies is None:
+        return None
+    given = Path(policies)
+    chosen = str(given.resolve()) if given.is_file() else str(policies)
+    try:
+        policy_set(chosen)
+    except SchemaError as exc:
+        raise ArgumentError(f"policies {str(policies)!r}: {exc}") from None
+    return chosen
+
+
 def _check_arguments(
     year: int | None,
     schemes: Sequence[str] | None,
     cutoffs: Sequence[float] | None,
     timeout: float,
     language: str,
+    rule: str = DEFAULT_RULE,
 ) -> dict[str, Any]:
     check_language(language)
+    land_rule(rule)  # an unknown code: an ArgumentError naming the codes
     if timeout <= 0:
         raise ArgumentError(f"timeout {timeout!r}: give the seconds a park may run, e.g. 600")
     if year is not None and not (isinstance(year, int) and 1990 <= year <= 2100):
         raise ArgumentError(f"year {year!r}: give a year between 1990 and 2100, e.g. 2023")
     codes = [code for code, _ in resolve_schemes(schemes)] if schemes else None
     cuts = list(check_cutoffs(cutoffs)) if cutoffs is not None else None
-    return {"schemes": codes, "cutoffs": cuts}
+    return {"schemes": codes, "cutoffs": cuts, "rule": rule}
 
 
 def _existing(path: str | Path | None) -> Path | None:
@@ -452,7 +480,7 @@ def run_enterprise_reports(
     year: int | None = None,
     schemes: Sequence[str] | None = None,
     cutoffs: Sequence[float] | None = None,
-    policies: str | None = None,
+    policies: str | Path | None = None,
     projects: str | Path | None = None,
     language: str = "zh",
     out: str | Path | None = None,
@@ -462,6 +490,7 @@ def run_enterprise_reports(
     progress: bool = True,
     notebooks: str | Path | None = None,
     executor: str | cf.Executor = "process",
+    rule: str = DEFAULT_RULE,
 ) -> EnterpriseBatchResult:
     """Evaluate the firms of ``parks`` (default: every park with firms in ``year``) and write,
     into ``out/enterprises/``, each park's page (``<park>.html``), its 公示 workbook
@@ -470,14 +499,20 @@ def run_enterprise_reports(
 
     ``data``: a firm file or a folder of them (default: the fictional demo firms); ``year``:
     default the latest in the data; ``schemes`` / ``cutoffs`` as ``classify_parks``;
-    ``policies``: the class-policy set shown on the pages; ``projects``: proposed projects for
-    the land-supply check. ``jobs`` notebooks run at once on warm kernels, each for at most
+    ``policies``: the class-policy set shown on the pages (a code, or a YAML file);
+    ``projects``: proposed projects for the land-supply check by ``rule`` (a code of
+    ``data/land_supply.yaml``). Park names in the data are resolved to ids by the registry
+    (the data's parks files, the bundled one, the demo one); a name it does not know is a new
+    park, evaluated under the name written (``new_parks``). A park whose firm rows have errors
+    is left out and listed with its first problems (its old page and workbook are removed);
+    the others are evaluated. ``jobs`` notebooks run at once on warm kernels, each for at most
     ``timeout`` seconds; ``force`` ignores the cache. A park that fails is listed with the reason
     and the others go on. Ctrl-C or SIGTERM stops the workers, writes the index of what
     finished and raises :class:`~parkdata.batch.execution.BatchInterrupted`.
     """
     start = time.perf_counter()
-    settings = _check_arguments(year, schemes, cutoffs, timeout, language)
+    settings = _check_arguments(year, schemes, cutoffs, timeout, language, rule)
+    policies = _policies(policies)
     data_path, projects_path = _existing(data), _existing(projects)
     out_dir = (Path(out) if out is not None else paths.OUTPUTS_DIR) / FOLDER
     nb_dir = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS_DIR
@@ -490,7 +525,15 @@ def run_enterprise_reports(
         if data_path is None
         else _tree_fingerprint(data_path)
     )
-    key = digest(source, _tree_fingerprint(projects_path), __version__, shipped_fingerprint())
+    # a policies file of the user's own is read by every page: its content is in the key too
+    own_policies = Path(policies) if policies is not None and Path(policies).is_file() else None
+    key = digest(
+        source,
+        _tree_fingerprint(projects_path),
+        _tree_fingerprint(own_policies),
+        __version__,
+        shipped_fingerprint(),
+    )
     with output_lock(out_dir, language), sigterm_stops():
         clean_stray_temps(out_dir, recursive=False)
         clean_stray_temps(out_dir / CACHE_DIR)
@@ -498,7 +541,7 @@ def run_enterprise_reports(
         try:
             return _run(
                 prepared, out_dir, notebook, key, settings, parks, year, policies,
-                projects_path, language, jobs, timeout, force, progress, executor, start,
+                language, jobs, timeout, force, progress, executor, start,
             )  # fmt: skip
         finally:
             prune_prepared(out_dir, prepared)
@@ -513,7 +556,6 @@ def _run(
     wanted: Sequence[str] | None,
     year: int | None,
     policies: str | None,
-    projects: Path | None,
     language: str,
     jobs: int | None,
     timeout: float,
@@ -524,6 +566,8 @@ def _run(
 ) -> EnterpriseBatchResult:
     firms = pd.read_parquet(prepared / FIRMS_FILE)
     registry = pd.read_parquet(prepared / PARKS_FILE)
+    load = json.loads((prepared / LOAD_FILE).read_text(encoding="utf-8"))
+    failed_load: dict[str, list[dict[str, Any]]] = load["failed_parks"]
     years = sorted({int(y) for y in firms["year"].dropna()})
     chosen: int = years[-1] if year is None else year
     if chosen not in years:
@@ -532,8 +576,14 @@ def _run(
         )
     of_year = firms[firms["year"] == chosen]
     have = sorted(of_year["park_id"].dropna().astype(str).unique())
-    names = _pick_parks(have, wanted, registry, chosen)
+    names, bad = _pick_parks(have, wanted, registry, chosen, list(failed_load))
     parks = _classify(of_year, names, registry, settings, language)
+    for park_id in bad:  # its rows have errors: listed with them, its old outputs removed
+        label = _label(park_id, registry, False, language)
+        error = _issue_text(failed_load[park_id], language)
+        parks.append(_Park(park_id, label, label, 0, False, error=error))
+        _remove_stale(out_dir, park_id, chosen, language)
+    parks.sort(key=lambda p: p.park_id)
     run_key = digest(key, settings, chosen, language)
     books, all_book = _workbooks(out_dir, parks, chosen, run_key, force, language)
     base = {
@@ -542,7 +592,12 @@ def _run(
         "schemes": settings["schemes"],
         "cutoffs": settings["cutoffs"],
         "policies": policies,
-        "projects": str(projects.resolve()) if projects is not None else None,
+        "projects": (
+            str((prepared / PROJECTS_FILE).resolve())
+            if (prepared / PROJECTS_FILE).is_file()
+            else None
+        ),
+        "rule": settings["rule"],
         "language": language,
     }
     title = text("firm_batch.index_title", language)
@@ -565,6 +620,15 @@ def _run(
     done = {o.name for o in outcomes}
     pending = [job for job in todo if job.name not in done]
 
+    evaluated = {p.park_id for p in parks}
+    new_parks = [p for p in load["new_parks"] if p in evaluated]
+    failed_files = {f: _issue_text(i, language) for f, i in load["failed_files"].items()}
+    notices = [text("firm_fixes.new_parks", language, parks=sep("list", language).join(new_parks))]
+    notices = notices if new_parks else []
+    notices += [
+        text("firm_fixes.file_failed", language, file=f, error=e) for f, e in failed_files.items()
+    ]
+
     def finish(outcomes: list[Outcome]) -> EnterpriseBatchResult:
         order = {p.park_id: i for i, p in enumerate(parks)}
         outcomes.sort(key=lambda o: order.get(o.name, len(order)))
@@ -579,6 +643,7 @@ def _run(
                 all_book,
                 stamp,
                 language,
+                notices,
             )
 
         index = _write_index(out_dir, html, files)
@@ -591,6 +656,8 @@ def _run(
             time.perf_counter() - start,
             out_dir / all_book.output if all_book is not None and all_book.ok else None,
             [p.park_id for p in parks],
+            new_parks,
+            failed_files,
         )
 
     try:

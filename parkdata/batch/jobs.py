@@ -103,9 +103,9 @@ class Outcome:
 
 
 def _keyed(params: dict[str, Any]) -> dict[str, Any]:
-    """Parameters as the cache sees them: the prepared folder's path is covered by the data key
-    (so a moved output folder stays valid)."""
-    return {**params, "data": None}
+    """Parameters as the cache sees them: the prepared folder's paths (data, and the projects a
+    firm evaluation reads) are covered by the data key (so a moved output folder stays valid)."""
+    return {**params, "data": None, **({"projects": None} if "projects" in params else {})}
 
 
 def plan_jobs(

@@ -8,7 +8,7 @@ import sys
 from parkdata.batch.enterprise_runner import EnterpriseBatchResult, run_enterprise_reports
 from parkdata.batch.execution import BatchInterrupted
 from parkdata.cli.common import existing
-from parkdata.reporting.wording import text
+from parkdata.reporting.wording import sep, text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,14 +27,15 @@ def run(args: argparse.Namespace) -> int:
         )
         print(line, file=sys.stderr)
         return stopped.exit_code
-    for failed in result.failed:
-        print(
-            text("cli.failed", args.language, name=failed.name, error=failed.error), file=sys.stderr
-        )
+    for name, error in result.problems():
+        print(text("cli.failed", args.language, name=name, error=error), file=sys.stderr)
+    if result.new_parks:
+        parks = sep("list", args.language).join(result.new_parks)
+        print(text("firm_fixes.new_parks", args.language, parks=parks))
     print(result.describe(args.language))
     if result.all_workbook is not None:
         print(text("firm_batch.all_workbook", args.language, path=result.all_workbook))
-    return 1 if result.failed else 0
+    return 1 if result.problems() else 0
 
 
 def _run(args: argparse.Namespace) -> EnterpriseBatchResult:
@@ -53,4 +54,5 @@ def _run(args: argparse.Namespace) -> EnterpriseBatchResult:
         force=args.force,
         progress=not args.quiet,
         notebooks=existing(args.notebooks),
+        rule=args.rule,
     )

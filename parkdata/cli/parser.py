@@ -8,6 +8,7 @@ code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from typing import NoReturn
@@ -191,6 +192,13 @@ def _cutoff(value: str) -> float:
     return number
 
 
+def _land_rules() -> list[str]:
+    """The land-supply rule codes of data/land_supply.yaml, read as text (help stays fast; the
+    rules themselves are checked by ``parkdata.assessment.land_supply``)."""
+    found = (paths.PACKAGE_DIR / "data" / "land_supply.yaml").read_text(encoding="utf-8")
+    return re.findall(r"^\s*-\s*code:\s*['\"]?([A-Za-z0-9_]+)", found, flags=re.MULTILINE)
+
+
 def _enterprises(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "enterprises",
@@ -213,6 +221,13 @@ def _enterprises(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--policies", help="class-policy set shown on the pages, e.g. zhejiang")
     p.add_argument("--projects", metavar="FILE", help="proposed projects for the land-supply check")
+    p.add_argument(
+        "--rule",
+        metavar="CODE",
+        choices=_land_rules(),
+        default="hukou_2020",
+        help="land-supply rule of data/land_supply.yaml: %(choices)s (default: %(default)s)",
+    )
     p.add_argument("--out", default=str(paths.OUTPUTS_DIR), help="output folder (%(default)s)")
     p.add_argument("--jobs", type=_count(1), default=None, help="parallel workers (default: CPUs)")
     p.add_argument(

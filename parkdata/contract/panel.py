@@ -22,7 +22,7 @@ class Panel:
     ``observations`` values are in the catalog's canonical unit (``unit``); what the source printed
     is kept in ``value_reported`` / ``unit_reported``; ``source`` and ``origin_*`` trace every row.
     ``firms`` holds the 亩均 firm table when the data has one (``enterprises*`` files); the park
-    figures summed from it are among the observations, marked ``note == "firm_totals"``.
+    figures summed from it are among the observations, marked ``origin_column == "firm_totals"``.
     """
 
     parks: pd.DataFrame

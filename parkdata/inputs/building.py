@@ -137,7 +137,8 @@ def _unique_parks(parks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _firms(reader: _Reader, parks: pd.DataFrame) -> pd.DataFrame:
     """The 亩均 firm table of the ``enterprises*`` files (empty without any); its problems
-    join the panel's issues, and a file with errors contributes no firms."""
+    join the panel's issues, and an error in any of them leaves the firm table empty (with
+    ``errors="raise"`` the load fails, as for any other table)."""
     files = reader.by_table["enterprises"]
     if not files:
         return pd.DataFrame(columns=FIRM_COLUMNS)

@@ -35,7 +35,7 @@ from parkdata.contract.enterprise_columns import (
     plausibility,
 )
 from parkdata.contract.registry import ParkRegistry
-from parkdata.errors import InputError, Issue
+from parkdata.errors import ArgumentError, InputError, Issue
 from parkdata.inputs.checks import Collector, issue_objects, map_distinct
 from parkdata.inputs.enterprise_table import check_firm_rows
 from parkdata.inputs.readers import (
@@ -374,9 +374,14 @@ def _empty(spec: _Spec) -> pd.DataFrame:
 
 
 def _load(
-    path: PathLike | Sequence[PathLike], spec: _Spec, parks: pd.DataFrame | None
+    path: PathLike | Sequence[PathLike],
+    spec: _Spec,
+    parks: pd.DataFrame | None,
+    errors: str = "raise",
 ) -> pd.DataFrame:
     """Read, check and stack every file of ``spec``'s table (see :func:`load_enterprises`)."""
+    if errors not in ("raise", "skip"):
+        raise ArgumentError(f"errors={errors!r}: use 'raise' or 'skip'")
     files = _files(path, spec.table)
     labels = _labels(files)
     issues: list[Issue] = []
@@ -398,8 +403,97 @@ def _load(
     if not frames:
         return _finish(_empty(spec), issues, headers)
     raw = pd.concat(frames, ignore_index=True)
-    col = Collector(raw, every_problem=True)
     registry = ParkRegistry(parks) if parks is not None else None
+    out, found_issues = _checked(raw.copy(), spec, registry)
+    issues += found_issues
+    failed: dict[str, list[Issue]] = {}
+    failed_files: dict[str, list[Issue]] = {}
+    if errors == "skip" and any(i.severity == "error" for i in issues):
+        placed = _placed([i for i in issues if i.severity == "error"], headers)
+        failed, failed_files, bad = _failed_parks(raw, placed, registry)
+        keep = ~_park_keys(raw, registry).isin(list(failed)) & ~bad
+        if keep.any():
+            warnings = [i for i in issues if i.severity != "error"]
+            out, again = _checked(raw[keep.to_numpy()].reset_index(drop=True), spec, registry)
+            issues = warnings + again  # left: rows of parks that had no error
+        else:  # nothing could be read at all
+            out = None
+    if out is None or any(i.severity == "error" for i in issues):
+        errors_found = [i for i in issues if i.severity == "error"]
+        if not errors_found:  # every park failed: say why
+            errors_found = [i for found in failed.values() for i in found]
+            errors_found += [i for found in failed_files.values() for i in found]
+        raise InputError(_placed(errors_found, headers))
+    frame = _finish(out, issues, headers)
+    if errors == "skip":
+        frame.attrs["failed_parks"] = failed
+        frame.attrs["failed_files"] = failed_files
+    return frame
+
+
+def _park_keys(raw: pd.DataFrame, registry: ParkRegistry | None) -> pd.Series:
+    """The park of each raw row as :func:`load_enterprises` reports it: its id when the
+    registry knows the name, else the name as written (None when blank)."""
+    names = _text(raw["park_id"])
+    if registry is None:
+        return names
+    ids = map_distinct(names, registry.resolve)
+    return ids.where(ids.notna(), names)
+
+
+def _failed_parks(
+    raw: pd.DataFrame, errors: Sequence[Issue], registry: ParkRegistry | None
+) -> tuple[dict[str, list[Issue]], dict[str, list[Issue]], pd.Series]:
+    """(park → its error issues, file → the issues of a file none of whose rows was read, the
+    rows with an error).
+
+    An issue of a row fails the row's park; an issue of no row, or of a row that names no
+    park, fails every park of its file (a firm whose park is unknown may be any of them)."""
+    keys = _park_keys(raw, registry)
+    files = raw["origin_file"].astype(str)
+    sheets = raw["origin_sheet"].astype(object).where(raw["origin_sheet"].notna(), None)
+    rows = pd.to_numeric(raw["origin_row"], errors="coerce")
+    at = {
+        (f, s, int(r)): k
+        for f, s, r, k in zip(files, sheets, rows, keys, strict=True)
+        if not pd.isna(r)
+    }
+    erred = {(i.file, i.sheet, i.row) for i in errors if i.row is not None}
+    bad = pd.Series(
+        [
+            not pd.isna(r) and (f, s, int(r)) in erred
+            for f, s, r in zip(files, sheets, rows, strict=True)
+        ],
+        index=raw.index,
+        dtype=bool,
+    )
+    of_file: dict[str, list[str]] = {}
+    for f, k in zip(files, keys, strict=True):
+        if k is not None and not pd.isna(k):
+            of_file.setdefault(f, [])
+            if k not in of_file[f]:
+                of_file[f].append(str(k))
+    failed: dict[str, list[Issue]] = {}
+    failed_files: dict[str, list[Issue]] = {}
+    for issue in errors:
+        park = at.get((issue.file, issue.sheet, issue.row)) if issue.row is not None else None
+        if park is not None and not pd.isna(park):
+            failed.setdefault(str(park), []).append(issue)
+        elif of_file.get(issue.file):
+            for key in of_file[issue.file]:
+                failed.setdefault(key, []).append(issue)
+        else:
+            failed_files.setdefault(issue.file, []).append(issue)
+    return failed, failed_files, bad
+
+
+def _checked(
+    raw: pd.DataFrame, spec: _Spec, registry: ParkRegistry | None
+) -> tuple[pd.DataFrame | None, list[Issue]]:
+    """The checked table of the stacked raw rows (None when a row has an error), and the
+    problems found (errors and warnings)."""
+    issues: list[Issue] = []
+    col = Collector(raw, every_problem=True)
     park_required = spec.columns["park_id"].required
     raw["park_id"], park_issues = _parks(raw, registry, park_required, col)
     issues += park_issues
@@ -434,7 +528,7 @@ def _load(
         issues += exc.issues
     issues += issue_objects(col.issues())
     if any(i.severity == "error" for i in issues) or values is None or truths is None:
-        raise InputError(_placed([i for i in issues if i.severity == "error"], headers))
+        return None, issues
     out = raw.copy()
     out[spec.id_column] = truths.attrs["ids"]
     out[numbers] = values[numbers]
@@ -443,7 +537,7 @@ def _load(
         out["year"] = out["year"].astype("int64")
     out["origin_row"] = out["origin_row"].astype("int64")
     out = out.reindex(columns=[*spec.columns, *ORIGIN])
-    return _finish(out, [*issues, *values.attrs.get("warnings", [])], headers)
+    return out, [*issues, *values.attrs.get("warnings", [])]
 
 
 def _finish(
@@ -460,7 +554,9 @@ def _finish(
 
 
 def load_enterprises(
-    path: PathLike | Sequence[PathLike], parks: pd.DataFrame | None = None
+    path: PathLike | Sequence[PathLike],
+    parks: pd.DataFrame | None = None,
+    errors: str = "raise",
 ) -> pd.DataFrame:
     """The enterprise table of one file, several, or a folder (every file whose name starts
     with ``enterprise`` or ``企业``): one row per firm, park and year.
@@ -475,11 +571,16 @@ def load_enterprises(
     data row of a CSV is 2). With ``parks`` (a parks table, e.g. ``pkd.load().parks``) park
     names are resolved to park_ids; without it ``park_id`` is the name as written.
 
-    Every problem is raised together as one :class:`~parkdata.errors.InputError`; warnings
-    (value added above revenue …, columns not read) are ``attrs["warnings"]``. A folder with no
-    firm rows (an empty template) gives an empty table.
+    With ``errors="raise"`` (the default) every problem is raised together as one
+    :class:`~parkdata.errors.InputError`. With ``errors="skip"`` the rows of a park that has an
+    error are left out and ``attrs["failed_parks"]`` maps that park (its id, or the name as
+    written when no registry knows it) to its error issues; a problem of no row (a header, a
+    sheet) fails every park of its file, and one of a file none of whose rows could be read is
+    in ``attrs["failed_files"]`` (file → issues); when no row at all is left, the InputError is
+    raised. Warnings (value added above revenue …, columns not read) are ``attrs["warnings"]``.
+    A folder with no firm rows (an empty template) gives an empty table.
     """
-    return _load(path, ENTERPRISES, parks)
+    return _load(path, ENTERPRISES, parks, errors)
 
 
 def load_projects(

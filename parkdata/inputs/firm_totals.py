@@ -39,20 +39,20 @@ UNITS: dict[str, str] = {
 _KEY = ["park_id", "year"]
 
 
-def compact_rows(rows: Iterable[int]) -> str:
-    """Row numbers as ranges: ``[2, 3, 4, 5, 9, 11, 12]`` → ``"2–5, 9, 11–12"``.
+def compact_rows(rows: Iterable[object], joiner: str = ", ") -> str:
+    """Row numbers as ranges (blanks skipped): ``[2, 3, 4, 5, 9, 11, 12]`` → ``"2–5, 9, 11–12"``.
 
     >>> compact_rows([12, 2, 3, 4, 10, 3])
     '2–4, 10, 12'
     """
-    numbers = sorted({int(r) for r in rows})
+    numbers = sorted({int(r) for r in rows if not pd.isna(r)})  # type: ignore[call-overload]
     runs: list[list[int]] = []
     for n in numbers:
         if runs and n == runs[-1][1] + 1:
             runs[-1][1] = n
         else:
             runs.append([n, n])
-    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
+    return joiner.join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def _lineage(rows: pd.DataFrame) -> tuple[str | None, str | None]:
@@ -163,6 +163,17 @@ FIRM_TOTALS = "firm_totals"
 """``note`` and ``origin_column`` of a park figure derived from its firms (reports mark it 推算)."""
 
 
+def _used_rows(rows: pd.DataFrame) -> tuple[pd.Series, str]:
+    """(the first row, "file row 2–4; other.xlsx [sheet] row 5") of the firm rows a figure sums."""
+    rows = rows.sort_values(["origin_file", "origin_row"])
+    parts = []
+    for _, group in rows.groupby("origin_file", sort=True):
+        sheet = group["origin_sheet"].iloc[0]
+        where = str(group["origin_file"].iloc[0]) + (f" [{sheet}]" if pd.notna(sheet) else "")
+        parts.append(f"{where} row {compact_rows(group['origin_row'])}")
+    return rows.iloc[0], "; ".join(parts)
+
+
 def firm_observations(
     firms: pd.DataFrame, observations: pd.DataFrame, catalog: Catalog
 ) -> pd.DataFrame:
@@ -172,48 +183,45 @@ def firm_observations(
 
     Each row says where it came from: ``origin_column`` is :data:`FIRM_TOTALS` and ``note``
     ``firm_totals n=<firms used>``; ``origin_file`` / ``origin_sheet`` / ``origin_row`` name the
-    first firm row and ``source`` every row summed ("enterprises.csv row 2–31").
+    first firm row summed and ``source`` every row summed, file by file ("enterprises.csv row
+    2–31"): the firms that have both figures of the ratio, not every firm of the park.
     """
     if firms.empty:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS)
-    totals = park_efficiency(firms)
+    totals = park_efficiency(firms).set_index(_KEY)
+    values = _numbers(firms)
     reported = observations.assign(year=observations["period"].astype(str).str.slice(0, 4))
     reported = reported[reported["basis"] == "annual"]
     have = set(zip(reported["park_id"], reported["indicator"], reported["year"], strict=True))
-    first = (
-        firms.sort_values(["origin_file", "origin_row"])
-        .groupby(["park_id", "year"], sort=False)
-        .first()
-    )
     rows = []
-    for code in RATIOS:
+    for code, (num, den) in RATIOS.items():
         if code not in catalog:
             continue
         formula = catalog[code].formula
         inputs = sorted(formula_inputs(formula)) if formula else [code]
-        for _, t in totals[totals[code].notna()].iterrows():
-            year = str(int(t["year"]))
-            key = (t["park_id"], code, year)
-            if key in have or all((t["park_id"], i, year) in have for i in inputs):
+        used = firms[(values[num].notna() & (values[den] > 0)).to_numpy()]
+        for (park, year), group in used.groupby(_KEY, sort=True):
+            period = str(int(year))
+            if (park, code, period) in have or all((park, i, period) in have for i in inputs):
                 continue
-            origin = first.loc[(t["park_id"], t["year"])]
-            n = int(t[f"firms_used_{code}"])
+            value = float(totals.loc[(park, year), code])
+            first, source = _used_rows(group)
             rows.append(
                 {
-                    "park_id": t["park_id"],
+                    "park_id": park,
                     "indicator": code,
-                    "period": year,
+                    "period": period,
                     "basis": "annual",
-                    "value": float(t[code]),
+                    "value": value,
                     "qualifier": "exact",
                     "unit": UNITS[code],
-                    "value_reported": float(t[code]),
+                    "value_reported": value,
                     "unit_reported": UNITS[code],
-                    "source": f"{t['origin_file']} row {t['origin_rows']}",
-                    "note": f"{FIRM_TOTALS} n={n}",
-                    "origin_file": origin["origin_file"],
-                    "origin_sheet": origin["origin_sheet"],
-                    "origin_row": int(origin["origin_row"]),
+                    "source": source,
+                    "note": f"{FIRM_TOTALS} n={len(group)}",
+                    "origin_file": first["origin_file"],
+                    "origin_sheet": first["origin_sheet"],
+                    "origin_row": int(first["origin_row"]),
                     "origin_column": FIRM_TOTALS,
                 }
             )

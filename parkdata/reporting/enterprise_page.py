@@ -16,17 +16,14 @@ page's language; policies per class come from ``data/class_policies.yaml``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import numpy as np
 import pandas as pd
 
-from parkdata import paths
 from parkdata.assessment.enterprise_results import (
     class_summary,
     class_transitions,
@@ -41,11 +38,8 @@ from parkdata.assessment.enterprise_scheme import (
     EfficiencyScheme,
 )
 from parkdata.assessment.land_supply import check_projects, land_rule
-from parkdata.contract.registry import ParkRegistry
 from parkdata.errors import ArgumentError
-from parkdata.inputs.demo import demo_enterprises, demo_parks
-from parkdata.inputs.enterprise_files import load_enterprises, load_projects
-from parkdata.inputs.parks import normalize_parks
+from parkdata.inputs.demo import demo_enterprises
 from parkdata.reporting.charts import Chart
 from parkdata.reporting.class_policies import CLASSES, PolicySet, policy_set
 from parkdata.reporting.enterprise_charts import (
@@ -54,6 +48,7 @@ from parkdata.reporting.enterprise_charts import (
     score_chart,
 )
 from parkdata.reporting.explanations import class_reason
+from parkdata.reporting.firm_data import FirmData, load_firm_data, pick_parks
 from parkdata.reporting.formatting import format_number, missing, pct, share_cut
 from parkdata.reporting.sections import Section, report_css
 from parkdata.reporting.wording import check_language, has_text, sep, text, unit_name
@@ -67,6 +62,8 @@ DEMO_YEARS = (2022, 2023)
 """The years of the fictional demo firms when ``data`` is None."""
 STATUS_ORDER = ("ranked", "forced_D", "not_scored", "not_rated")
 EXCLUDED = ("forced_D", "not_rated", "not_scored")
+SMALL_GROUP = 5
+"""A scheme group ranking fewer firms than this gets a sentence: its classes say little."""
 
 
 @cache
@@ -99,66 +96,39 @@ def _file_name(value: object) -> str:
 # ---------------------------------------------------------------------------- data in
 
 
-def _bundled_parks() -> pd.DataFrame:
-    """The bundled park registry (for names and provinces); empty when it cannot be read."""
-    path = paths.BUNDLED_RAW_DIR / "parks.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=["park_id", "name_zh", "province", "fictional"])
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    raw = raw.assign(origin_file=path.name, origin_row=np.arange(2, len(raw) + 2))
-    parks, _ = normalize_parks(raw)
-    return parks
-
-
 def load_firms(
     data: str | Path | Sequence[str | Path] | pd.DataFrame | None,
     park_id: str,
     parks: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame | None, str]:
-    """(firm table, park registry if the data bring one, how the data came) for ``data``: a
-    prepared folder (``firms.parquet``), firm files or a folder of them, a loaded table, or None
-    for the fictional demo firms of ``park_id``. ``how`` is ``prepared``, ``files``, ``table``
-    or ``demo``."""
-    if isinstance(data, pd.DataFrame):
-        return data.copy(), None, "table"
+    projects: str | Path | Sequence[str | Path] | pd.DataFrame | None = None,
+) -> tuple[FirmData, str]:
+    """(firms, projects and park registry with park names resolved to ids, how the data came)
+    for ``data``: a prepared folder (``firms.parquet``, ``parks.parquet``), firm files or a
+    folder of them, a loaded table, or None for the fictional demo firms of ``park_id``.
+    ``how`` is ``prepared``, ``files``, ``table`` or ``demo``. The registry: ``parks``, the
+    data's own parks, the bundled registry, the demo parks (:func:`load_firm_data`)."""
     if data is None:
         firms = demo_enterprises(pd.DataFrame({"park_id": [park_id]}), years=DEMO_YEARS, seed=0)
-        return firms, None, "demo"
+        return load_firm_data(firms, projects, parks, ids=[park_id]), "demo"
     if isinstance(data, (str, Path)) and (Path(data) / PREPARED_FIRMS).is_file():
         folder = Path(data)
+        own = folder / PREPARED_PARKS
+        registry = pd.read_parquet(own) if own.is_file() else None
+        if parks is not None and registry is not None:
+            registry = pd.concat([parks, registry], ignore_index=True)
         firms = pd.read_parquet(folder / PREPARED_FIRMS)
-        parks = (
-            pd.read_parquet(folder / PREPARED_PARKS)
-            if (folder / PREPARED_PARKS).is_file()
-            else None
-        )
-        return firms, parks, "prepared"
-    return load_enterprises(data, parks), None, "files"
+        got = load_firm_data(firms, projects, registry if registry is not None else parks)
+        return got, "prepared"
+    how = "table" if isinstance(data, pd.DataFrame) else "files"
+    return load_firm_data(data, projects, parks, ids=[park_id]), how
 
 
-def _registry(parks: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
-    """Registry rows to name parks by: the data's own, the bundled ones, and the demo ones for
-    the demo ids among ``ids``."""
-    tables = [t for t in (parks, _bundled_parks()) if t is not None and len(t)]
-    numbers = [int(m.group(1)) for i in ids if (m := re.fullmatch(r"demo_(\d{4})", str(i)))]
-    if numbers:
-        tables.append(demo_parks(max(numbers)))
-    if not tables:
-        return pd.DataFrame(columns=["park_id", "name_zh"])
-    table = pd.concat(tables, ignore_index=True)
-    return table.drop_duplicates("park_id", keep="first")
-
-
-def _pick_park(firms: pd.DataFrame, registry: pd.DataFrame, park_id: str) -> str:
+def _pick_park(got: FirmData, park_id: str) -> str:
     """The park_id of ``park_id`` (an id, name or alias) among the firms' parks."""
-    have = sorted(firms["park_id"].dropna().astype(str).unique())
-    if park_id in have:
-        return park_id
-    cols = ["park_id", "name_zh", "short_name_zh", "aliases_zh", "kind"]
-    known = registry.reindex(columns=cols).fillna("")
-    found = ParkRegistry(known).resolve(park_id) if len(known) else None
-    if found in have:
-        return str(found)
+    have = sorted(got.firms["park_id"].dropna().astype(str).unique())
+    found, _ = pick_parks(have, [park_id], got.registry)
+    if found:
+        return found[0]
     raise ArgumentError(
         f"park {park_id!r} has no firms in the data; parks with firms: {', '.join(have) or 'none'}"
     )
@@ -374,22 +344,7 @@ class EnterpriseReport:
                 ),
             ]
         for code, rows in self._by_scheme():
-            cuts = self._attrs(code)["cutoffs"]
-            bounds = self._boundaries(rows)
-            shown = {g: f"{bounds[g]:.2f}" if g in bounds else "—" for g in CLASSES}
-            sentences.append(
-                self._t(
-                    "summary_scheme",
-                    scheme=self._scheme_name(code),
-                    n=int((rows["status"] == "ranked").sum()),
-                    a=share_cut(cuts[0]),
-                    b=share_cut(cuts[1]),
-                    c=share_cut(cuts[2]),
-                    sa=shown["A"],
-                    sb=shown["B"],
-                    sc=shown["C"],
-                )
-            )
+            sentences += self._scheme_sentences(code, rows)
         chips = [
             {
                 "name": self._class_name(g),
@@ -406,6 +361,36 @@ class EnterpriseReport:
             "summary", self.lang, heading=self._t("summary"), counts=chips, sentences=sentences
         )
         return Section(html, sentences=sentences)
+
+    def _scheme_sentences(self, code: str, rows: pd.DataFrame) -> list[str]:
+        """How the scheme ``code`` classes by rank share, the score boundaries that exist this
+        year (a class no firm reached has none: never "≥—"), and, for fewer than
+        :data:`SMALL_GROUP` ranked firms, that the class by rank share says little."""
+        cuts = self._attrs(code)["cutoffs"]
+        bounds = self._boundaries(rows)
+        n = int((rows["status"] == "ranked").sum())
+        rule = text(
+            "firm_fixes.summary_scheme",
+            self.lang,
+            scheme=self._scheme_name(code),
+            n=n,
+            a=share_cut(cuts[0]),
+            b=share_cut(cuts[1]),
+            c=share_cut(cuts[2]),
+        )
+        shown = [
+            text("firm_fixes.bound", self.lang, cls=g, score=f"{bounds[g]:.2f}")
+            for g in CLASSES[:-1]
+            if g in bounds
+        ]
+        if shown:
+            bounds_text = sep("list", self.lang).join(shown)
+            rule += "" if self.lang == "zh" else " "
+            rule += text("firm_fixes.summary_bounds", self.lang, bounds=bounds_text)
+        out = [rule]
+        if 0 < n < SMALL_GROUP:
+            out.append(text("firm_fixes.small_group", self.lang, n=n, c=share_cut(cuts[2])))
+        return out
 
     def charts(self) -> Section:
         """The score distribution per scheme (dots coloured by class, class boundaries) and the
@@ -646,6 +631,27 @@ class EnterpriseReport:
         sub = "" if missing(score) else self._t("contribution", score=f"{float(score):.2f}")  # type: ignore[arg-type]
         return {"text": shown, "sub": sub}
 
+    def _schemes_in(self, year: int | None) -> dict[str, str]:
+        """enterprise_id → the scheme that rated the firm in ``year`` (rated firms only)."""
+        rows = self.classified[
+            (self.classified["year"] == year)
+            & (self.classified["park_id"].astype(str) == self.park_id)
+            & self.classified["scheme"].notna()
+        ]
+        return dict(zip(rows["enterprise_id"].astype(str), rows["scheme"].astype(str), strict=True))
+
+    def _scheme_note(self, before: str | None, now: str | None) -> str:
+        """Words for a firm rated under another scheme than the year before ('' if not)."""
+        if before is None or now is None or before == now:
+            return ""
+        return text(
+            "firm_fixes.scheme_changed",
+            self.lang,
+            before=self._scheme_name(before),
+            now=self._scheme_name(now),
+            previous=self.previous,
+        )
+
     def transitions(self) -> Section:
         """Firms whose class changed since the previous year, and the transition matrix."""
         lang = self.lang
@@ -668,7 +674,13 @@ class EnterpriseReport:
             previous=self.previous,
             **{m: int(counts.get(m, 0)) for m in ("up", "down", "new", "gone", "unrated", "same")},
         )
-        changed = moves[moves["move"] != "same"]
+        before = self._schemes_in(self.previous)
+        now = self._schemes_in(self.year)
+        notes = [
+            self._scheme_note(before.get(str(i)), now.get(str(i))) for i in moves["enterprise_id"]
+        ]
+        moves = moves.assign(_note=notes)
+        changed = moves[(moves["move"] != "same") | (moves["_note"] != "")]
         rows = [
             {
                 "cells": [
@@ -676,6 +688,7 @@ class EnterpriseReport:
                     self._was(r["class_before"], r["status_before"], r["score_before"]),
                     self._was(r["class_now"], r["status_now"], r["score_now"]),
                     text(f"land_supply.move_{r['move']}", lang),
+                    r["_note"],
                 ],
                 "colour": CLASS_COLOURS.get(_name(r["class_now"]), CLASS_COLOURS[""]),
             }
@@ -686,7 +699,13 @@ class EnterpriseReport:
             text("land_supply.class_in_year", lang, year=self.previous),
             text("land_supply.class_in_year", lang, year=self.year),
             text("land_supply.move", lang),
+            text("firm_fixes.col_note", lang),
         ]
+        n_across = int((moves["_note"] != "").sum())
+        if n_across:
+            sentence += ("" if lang == "zh" else " ") + text(
+                "firm_fixes.across_schemes", lang, n=n_across, previous=self.previous
+            )
         matrix = transition_matrix(moves)
         grid = {
             "heading": self._t("matrix_heading", previous=self.previous, year=self.year),
@@ -930,16 +949,17 @@ def enterprise_report(
     ``data``: a folder prepared by the batch (``firms.parquet``, optional ``parks.parquet``),
     firm files or a folder of them (read with ``load_enterprises``), a loaded firm table, or
     None for the fictional demo firms (labelled 虚构). ``schemes`` / ``cutoffs`` as
-    ``classify_parks``; ``projects``: a file or table of proposed projects for the land-supply
-    check by ``rule``; ``policies``: a policy set code of ``data/class_policies.yaml`` or a YAML
+    ``classify_parks``; ``projects``: files, a table, or the Parquet table a batch prepared, of
+    proposed projects for the land-supply check by ``rule`` (their park names resolved as the
+    firms' are); ``policies``: a policy set code of ``data/class_policies.yaml`` or a YAML
     file (default: the set of the park's province, else ``default``); ``parks``: a registry to
-    name the park by (default: the prepared folder's, the bundled one, the demo one).
+    resolve and name parks by, before the prepared folder's or data folder's own, the bundled
+    one and the demo one (a name none knows is a new park, evaluated under the name written).
     """
     lang = check_language(language)
-    firms, own_parks, how = load_firms(data, park_id, parks)
-    ids = [park_id, *firms["park_id"].dropna().astype(str).unique()]
-    registry = _registry(parks if parks is not None else own_parks, ids)
-    park_id = _pick_park(firms, registry, park_id)
+    got, how = load_firms(data, park_id, parks, projects)
+    firms, registry = got.firms, got.registry
+    park_id = _pick_park(got, park_id)
     rows = firms[firms["park_id"].astype(str) == park_id]
     years = sorted(int(y) for y in rows["year"].dropna().unique())
     if year is None:
@@ -960,7 +980,7 @@ def enterprise_report(
         "fictional": fictional_park,
     }
     chosen = policy_set(policies, province=province)
-    table = load_projects(projects, parks) if isinstance(projects, (str, Path)) else projects
+    table = got.projects
     if table is not None and "park_id" in table.columns:  # this park's, or no park named
         table = table[table["park_id"].isna() | (table["park_id"].astype(str) == park_id)]
     sources = {

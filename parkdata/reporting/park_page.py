@@ -280,8 +280,8 @@ class ParkReport:
         n = firms_used(o["note"])
         if n is None:
             return f"{Path(str(o['origin_file'])).name} · {o['origin_row']}", str(o["source"] or "")
-        file, _, rows = str(o["source"]).rpartition(" row ")
-        return f"{file} · {rows}", text("park_firms.derived_source", self.lang, n=n)
+        where = str(o["source"]).replace(" row ", " · ")  # file · rows, per file
+        return where, text("park_firms.derived_source", self.lang, n=n)
 
     def _warnings(self) -> list[str]:
         """The warnings kept with this park's figures (an implausible but possible value …),

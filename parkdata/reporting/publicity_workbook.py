@@ -35,6 +35,7 @@ from parkdata.assessment.enterprise_scheme import (
 )
 from parkdata.errors import ArgumentError
 from parkdata.files import neutral_cell, write_atomic
+from parkdata.inputs.firm_totals import compact_rows
 from parkdata.reporting.formatting import share_cut
 from parkdata.reporting.wording import check_language, sep, text, unit_name
 from parkdata.version import __version__
@@ -477,18 +478,6 @@ def _objection_sheet(
     _print_setup(ws, "1:2")
 
 
-def _ranges(rows: Iterable[Any], joiner: str = ", ") -> str:
-    """Row numbers as ranges: 2, 3, 4, 7 → '2–4, 7'."""
-    numbers = sorted({int(r) for r in rows if not pd.isna(r)})
-    spans: list[list[int]] = []
-    for n in numbers:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    return joiner.join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
-
-
 def _notes_sheet(
     wb: Any,
     groups: list[_Group],
@@ -614,7 +603,7 @@ def _file_lines(classified: pd.DataFrame, parks: Sequence[str], lang: str) -> li
         sheets = part["origin_sheet"] if "origin_sheet" in part else pd.Series(dtype=object)
         sheet = sheets.dropna().astype(str).unique()
         label = f"{name} [{sheet[0]}]" if len(sheet) == 1 else name
-        where = _ranges(part["origin_row"], sep("list", lang)) if "origin_row" in part else ""
+        where = compact_rows(part["origin_row"], sep("list", lang)) if "origin_row" in part else ""
         lines.append(_w("file_line", lang, file=label or "—", rows=where, n=len(part)))
     return lines
 

@@ -58,8 +58,9 @@ def _data_caption(history: pd.DataFrame, lang: str) -> str:
     """'数据：file 第3、7、9行；…' — where every plotted figure comes from, rows grouped by file."""
     rows: dict[str, list[str]] = {}
     for source in dict.fromkeys(history["source"].astype(str)):
-        file, _, row = source.rpartition(" row ")
-        rows.setdefault(file or source, []).append(row if file else "")
+        for part in source.split("; "):  # a figure summed from firms of several files
+            file, _, row = part.rpartition(" row ")
+            rows.setdefault(file or part, []).append(row if file else "")
     data = sep("semicolon", lang).join(
         text("chart.file_rows", lang, file=file, rows=sep("list", lang).join(r for r in found if r))
         if any(found)

@@ -63,3 +63,53 @@ def test_bad_values_are_refused_before_any_work(
     err = capsys.readouterr().err
     assert err.startswith("parkdata enterprises: error:") and says in err
     assert not (tmp_path / "enterprises").exists()
+
+
+def test_rule_is_an_option_with_the_rules_as_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    done = _run("enterprises", "--help")
+    assert "--rule" in done.stdout and "hukou_2020" in done.stdout
+    with pytest.raises(SystemExit) as stopped:
+        main(["enterprises", "--rule", "nope"])
+    assert stopped.value.code == 2 and "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_a_wrong_policy_set_is_one_error_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["enterprises", "--policies", "atlantis", "--out", str(tmp_path), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("parkdata enterprises: error:") and "policies 'atlantis'" in err
+    assert err.count("\n") == 1 and not (tmp_path / "enterprises").exists()
+
+
+def test_failed_parks_and_new_parks_are_listed_once_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from parkdata.batch.enterprise_runner import EnterpriseBatchResult
+    from parkdata.batch.jobs import Outcome
+    from parkdata.cli import cmd_enterprises
+
+    error = "企业数据有误：enterprises.csv, row 3, column '税收（万元）': …"
+    result = EnterpriseBatchResult(
+        outcomes=[Outcome("坏园区", False, "x.html", error), Outcome("新建园区", True, "y.html")],
+        workbooks=[Outcome("坏园区", False, "x.xlsx", error)],
+        index=tmp_path / "index.html",
+        folder=tmp_path,
+        year=2023,
+        seconds=1.0,
+        parks=["坏园区", "新建园区"],
+        new_parks=["新建园区"],
+    )
+    seen: dict[str, object] = {}
+
+    def fake(**kwargs: object) -> EnterpriseBatchResult:
+        seen.update(kwargs)
+        return result
+
+    monkeypatch.setattr(cmd_enterprises, "run_enterprise_reports", fake)
+    code = main(["enterprises", "--rule", "hukou_2020", "--out", str(tmp_path), "--quiet"])
+    assert code == 1 and seen["rule"] == "hukou_2020"
+    out, err = capsys.readouterr()
+    assert err.count("坏园区") == 1 and "row 3, column '税收（万元）'" in err
+    assert out.count("不在园区名录中，按数据中所写名称评价：新建园区") == 1

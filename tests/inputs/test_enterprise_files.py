@@ -272,3 +272,53 @@ def test_projects_are_read_and_checked(tmp_path: Path) -> None:
     assert projects["investment"].tolist() == [5000.0, 4999.0]
     assert projects["special_requirement"].tolist() == [False, True]
     assert np.isnan(projects.loc[1, "land_mu"])
+
+
+def test_skip_leaves_out_the_parks_with_errors_and_names_their_problems(tmp_path: Path) -> None:
+    write(
+        tmp_path / "enterprises_a.csv",
+        [
+            HEADER,
+            "D1,甲,好园区,2022,是,10,5",
+            "D2,乙,坏园区,2022,是,10,-5",  # row 3: negative tax without 退税
+            "D3,丙,坏园区,2022,是,10,5",
+        ],
+    )
+    # a row naming no park may belong to any park of its file: all of them fail
+    write(
+        tmp_path / "enterprises_b.csv",
+        [HEADER, "D4,丁,别的园区,2022,是,10,5", "D5,戊,,2022,是,1,1"],
+    )
+    with pytest.raises(InputError):
+        load_enterprises(tmp_path)  # errors="raise" as before
+    firms = load_enterprises(tmp_path, errors="skip")
+    assert firms["park_id"].tolist() == ["好园区"] and firms["origin_row"].tolist() == [2]
+    failed = firms.attrs["failed_parks"]
+    assert sorted(failed) == ["别的园区", "坏园区"]
+    (tax,) = failed["坏园区"]
+    assert (tax.file, tax.row, tax.column, tax.value) == (
+        "enterprises_a.csv",
+        3,
+        "税收（万元）",
+        "-5",
+    )
+    assert "税收含留抵退税" in tax.problem
+    assert [(i.file, i.row, i.column) for i in failed["别的园区"]] == [
+        ("enterprises_b.csv", 3, "园区")
+    ]
+    assert firms.attrs["failed_files"] == {}
+
+
+def test_skip_keeps_a_file_that_cannot_be_read_and_raises_when_nothing_can(tmp_path: Path) -> None:
+    write(tmp_path / "enterprises_a.csv", [HEADER, "D1,甲,好园区,2022,是,10,5"])
+    write(
+        tmp_path / "enterprises_b.csv", ["统一社会信用代码,企业名称,园区,年度", "D2,乙,某园区,2022"]
+    )
+    firms = load_enterprises(tmp_path, errors="skip")
+    assert firms["park_id"].tolist() == ["好园区"] and firms.attrs["failed_parks"] == {}
+    problems = firms.attrs["failed_files"]["enterprises_b.csv"]
+    assert any(i.problem.startswith("required column is missing") for i in problems)
+    with pytest.raises(InputError, match="税收含留抵退税"):
+        load_enterprises(
+            write(tmp_path / "one.csv", [HEADER, "D1,甲,坏园区,2022,是,10,-5"]), errors="skip"
+        )

@@ -68,7 +68,7 @@ def test_park_figures_are_summed_from_firms_where_the_park_reports_none(folder: 
     assert summed.loc[("p1", "value_added_per_energy"), "value"] == pytest.approx(2.75)
     row = summed.loc[("p1", "value_added_per_mu")]
     assert firms_used(row["note"]) == 2
-    assert row["source"] == "enterprises.csv row 2–4"  # every row summed, not just one
+    assert row["source"] == "enterprises.csv row 2–3"  # the rows summed: F1 and F2, not F3
     assert (row["origin_file"], row["origin_row"], row["period"]) == ("enterprises.csv", 2, "2023")
     # p2 reports 亩均税收 itself, and both inputs of 亩均工业增加值: nothing summed replaces them
     assert ("p2", "tax_per_mu") not in summed.index
@@ -123,3 +123,25 @@ def test_without_firm_data_the_report_has_no_class_mix() -> None:
     report = pkd.park_report("hukou_hitech", as_of="2022")
     assert pkd.load().firms.empty
     assert "企业亩均效益分类" not in report.efficiency()._repr_html_()
+
+
+def test_a_figure_summed_from_two_files_names_each_files_rows(folder: Path) -> None:
+    firms = _firms()
+    (folder / "enterprises.csv").unlink()
+    enterprise_csv(firms.iloc[[0, 3, 4]]).to_csv(folder / "enterprises_a.csv", index=False)
+    enterprise_csv(firms.iloc[[1, 2]]).to_excel(
+        folder / "企业_b.xlsx", sheet_name="企业数据", index=False
+    )
+    obs = pkd.load(folder).observations
+    summed = obs[obs["origin_column"] == FIRM_TOTALS].set_index(["park_id", "indicator"])
+    tax = summed.loc[("p1", "tax_per_mu")]
+    assert tax["value"] == pytest.approx(25.0)
+    assert tax["source"] == "enterprises_a.csv row 2; 企业_b.xlsx [企业数据] row 2–3"
+    assert (tax["origin_file"], tax["origin_row"]) == ("enterprises_a.csv", 2)
+    assert pd.isna(tax["origin_sheet"])  # the CSV's, not the workbook's sheet
+    # 亩均工业增加值 sums only the firms with value added (F1 in a.csv, F2 in b.xlsx), not F3
+    va = summed.loc[("p1", "value_added_per_mu")]
+    assert va["source"] == "enterprises_a.csv row 2; 企业_b.xlsx [企业数据] row 2"
+    assert firms_used(va["note"]) == 2
+    report = pkd.park_report("p1", folder, as_of="2023")
+    assert "enterprises_a.csv · 2; 企业_b.xlsx [企业数据] · 2–3" in report.notes()._repr_html_()

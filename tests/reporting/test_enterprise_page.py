@@ -301,3 +301,119 @@ def test_notebook_runs_with_papermill(tmp_path: Path) -> None:
     assert len(html) == 10  # one output per section
     assert "虚构示例数据" in page and "企业得分明细" in page and "类别转移矩阵" in page
     assert page.count('<figure class="pd-chart"') >= 2
+
+
+# ---------------------------------------------------------------- review fixes (issue 17)
+
+TEMPLATE_HEADER = "统一社会信用代码,企业名称,园区,年度,规上企业,用地面积（亩）,税收（万元）"
+PROJECT_HEADER = "项目编号,项目名称,园区,固定资产投资（万元）,拟用地面积（亩）"
+
+
+def _lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_park_names_in_files_are_resolved_to_ids(tmp_path: Path) -> None:
+    """A filled template names its park (湖口高新园区): the page finds the park by its id,
+    keeps its province, and the projects naming the park by name are checked."""
+    firms = _lines(
+        tmp_path / "enterprises.csv",
+        [TEMPLATE_HEADER, "F1,甲,湖口高新园区,2023,是,10,50", "F2,乙,湖口高新区,2023,是,10,20"],
+    )
+    projects = _lines(
+        tmp_path / "projects.csv",
+        [PROJECT_HEADER, "P1,甲项目,湖口高新园区,9000,20", "P2,乙项目,别的园区,9000,20"],
+    )
+    report = enterprise_report("hukou_hitech", data=firms, projects=projects)
+    assert report.park_id == "hukou_hitech" and len(report.now) == 2
+    assert report.park["province"] == "江西省" and report.policies.code == "default"
+    land = report.land_supply()
+    assert land.rows == 1 and "甲项目" in land.html and "乙项目" not in land.html
+    by_name = enterprise_report("湖口高新园区", data=firms)
+    assert by_name.park_id == "hukou_hitech"
+
+
+def test_an_unknown_park_name_is_a_new_park_under_its_name(tmp_path: Path) -> None:
+    from parkdata.reporting.firm_data import load_firm_data
+
+    firms = _lines(
+        tmp_path / "enterprises.csv",
+        [TEMPLATE_HEADER, "F1,甲,新建园区,2023,是,10,50", "F2,乙,湖口高新园区,2023,是,10,5"],
+    )
+    got = load_firm_data(firms)
+    assert sorted(got.firms["park_id"]) == ["hukou_hitech", "新建园区"]
+    assert got.new_parks == ["新建园区"]
+    assert enterprise_report("新建园区", data=firms).park_id == "新建园区"
+
+
+def test_a_prepared_projects_table_is_read_as_it_is(tmp_path: Path, firms: pd.DataFrame) -> None:
+    from parkdata.inputs.enterprise_files import load_projects
+
+    projects = _lines(tmp_path / "projects.csv", [PROJECT_HEADER, "P1,甲项目,测试园区,9000,20"])
+    table = load_projects(projects)
+    table["park_id"] = "test_park"
+    table.to_parquet(tmp_path / "projects.parquet")
+    land = _report(firms, projects=tmp_path / "projects.parquet").land_supply()
+    assert land.rows == 1 and "projects.csv · 2" in land.html  # its origin, not the Parquet's
+
+
+ABOVE = EfficiencyScheme(
+    name="规上方案",
+    weights={"tax_per_mu": 100},
+    benchmarks={"tax_per_mu": 10},
+    source="测试来源",
+    scope="above_scale",
+)
+BELOW = EfficiencyScheme(
+    name="规下方案",
+    weights={"tax_per_mu": 100},
+    benchmarks={"tax_per_mu": 10},
+    source="测试来源",
+    scope="below_scale",
+)
+
+
+def _one_small(above: bool, year: int, eid: str = "S1") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "enterprise_id": [eid],
+            "name": ["小企业"],
+            "park_id": "test_park",
+            "year": year,
+            "above_scale": above,
+            "land_mu": 10.0,
+            "tax": 50.0,
+            "fictional": False,
+        }
+    )
+
+
+def test_a_small_group_is_said_to_say_little_and_no_boundary_is_a_dash() -> None:
+    one = _one_small(False, 2023)  # 1 ranked 规下 firm: rank share 1 → class D
+    for lang, says in (("zh", "仅有1家企业参与排名"), ("en", "Only 1 firm is ranked")):
+        report = enterprise_report(
+            "test_park", data=one, schemes=[ABOVE, BELOW], parks=PARKS, language=lang
+        )
+        assert report.now["class"].tolist() == ["D"]
+        sentences = report.summary().sentences
+        assert any(says in s for s in sentences)
+        assert not any("—" in s for s in sentences)
+        assert "≥—" not in report.summary().html
+    zh = enterprise_report("test_park", data=one, schemes=[ABOVE, BELOW], parks=PARKS)
+    assert not any("得分分界" in s for s in zh.summary().sentences)  # no A, B or C boundary
+
+
+def test_a_firm_rated_under_another_scheme_is_noted_in_the_transitions() -> None:
+    firms = pd.concat(
+        [_one_small(True, 2022), _one_small(False, 2023)], ignore_index=True
+    )  # 规上 in 2022, 规下 in 2023
+    report = enterprise_report("test_park", data=firms, schemes=[ABOVE, BELOW], parks=PARKS)
+    section = report.transitions()
+    assert section.rows == 1
+    assert "改用了另一评价方案" in " ".join(section.sentences)
+    assert "2022年按“规上方案”评价，本年度按“规下方案”评价" in section.html
+    en = enterprise_report(
+        "test_park", data=firms, schemes=[ABOVE, BELOW], parks=PARKS, language="en"
+    ).transitions()
+    assert "do not compare directly" in en.html

@@ -144,7 +144,7 @@ def test_notes_sheet_says_scheme_rules_files_version_and_fictional(book: Path) -
     cells = [str(v) for r in ws.iter_rows(values_only=True) for v in r if v is not None]
     assert "黄岩区 2022 规上工业企业" in cells and "黄岩区 2022 规下工业企业" in cells
     assert any(c.startswith("基准值法") for c in cells)
-    assert any("A类前0.20" in c for c in cells)
+    assert any("不超过0.20为A类，不超过0.60为B类，不超过0.95为C类" in c for c in cells)
     assert "属于淘汰类或禁止类产业：直接列为D类" in cells
     assert "enterprises.csv：第2–31行，30家企业" in cells
     assert any(c.startswith("由 parkdata ") for c in cells)
