@@ -27,6 +27,7 @@ from parkdata.assessment.enterprise_scheme import (
 from parkdata.assessment.enterprises import classify_enterprises
 from parkdata.errors import ArgumentError, InputError, Issue
 from parkdata.inputs.enterprise_table import TABLE_LABEL, check_enterprise_table
+from parkdata.inputs.firm_totals import rows_by_group
 
 DEFAULT_SCHEMES: tuple[str, ...] = ("huangyan_2022", "huangyan_2022_below_scale")
 """规上 firms by 黄岩 2022's 规上 scheme, 规下 firms by its 规下 scheme."""
@@ -500,3 +501,56 @@ def transition_matrix(transitions: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(index=cats, columns=cats, fill_value=0).astype(int)
     table.index.name, table.columns.name = "class_before", "class_now"
     return table
+
+
+CLASS_MIX_COLUMNS = [
+    "park_id",
+    "year",
+    "n",
+    "A",
+    "B",
+    "C",
+    "D",
+    "forced_D",
+    "no_class",
+    "schemes",
+    "rows",
+    "fictional",
+]
+
+
+def latest_class_mix(firms: pd.DataFrame) -> pd.DataFrame:
+    """Each park's firms by class in its latest year of firm data (the default schemes), all
+    parks in one pass: what a park report shows beside its 亩均 peers.
+
+    Columns (:data:`CLASS_MIX_COLUMNS`): ``n`` firms; ``A`` … ``D`` firms classed by score
+    (``D`` without the forced ones), ``forced_D``, ``no_class`` (not rated or not scored);
+    ``schemes`` the codes used, joined by ';'; ``rows`` the firm rows, "file row 2–31" per file,
+    joined by '; '; ``fictional`` when any firm is.
+    """
+    if firms.empty:
+        return pd.DataFrame(columns=CLASS_MIX_COLUMNS)
+    latest = firms.groupby("park_id")["year"].transform("max")
+    now = firms[firms["year"] == latest].reset_index(drop=True)
+    classed = classify_parks(now)
+    ranked = classed["status"] == "ranked"
+    frame = pd.DataFrame(
+        {
+            "park_id": classed["park_id"],
+            "year": classed["year"],
+            **{c: ranked & (classed["class"] == c) for c in ("A", "B", "C", "D")},
+            "forced_D": classed["status"] == "forced_D",
+            "no_class": classed["class"].isna(),
+        }
+    )
+    grouped = frame.groupby(["park_id", "year"], sort=True)
+    out = grouped.size().rename("n").to_frame()
+    for column in ("A", "B", "C", "D", "forced_D", "no_class"):
+        out[column] = grouped[column].sum().astype(int)
+    out["schemes"] = classed.groupby(["park_id", "year"])["scheme"].agg(
+        lambda s: ";".join(dict.fromkeys(s.dropna().astype(str)))
+    )
+    out["rows"] = rows_by_group(now, ["park_id", "year"])
+    fictional = now["fictional"] if "fictional" in now else pd.Series(False, index=now.index)
+    out["fictional"] = fictional.eq(True).groupby([now["park_id"], now["year"]]).any()
+    return out.reset_index().reindex(columns=CLASS_MIX_COLUMNS)

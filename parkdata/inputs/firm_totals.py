@@ -55,24 +55,29 @@ def compact_rows(rows: Iterable[object], joiner: str = ", ") -> str:
     return joiner.join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def _lineage(rows: pd.DataFrame) -> tuple[str | None, str | None]:
-    """(files, rows): the files (with the sheet in brackets) joined by '; ' and, in the same
-    order, each file's rows as ranges, joined by '; '."""
-    if "origin_file" not in rows.columns:
-        return None, None
-    sheet = rows["origin_sheet"] if "origin_sheet" in rows.columns else None
-    label = rows["origin_file"].astype(object).where(rows["origin_file"].notna(), "?").astype(str)
-    if sheet is not None:
-        label = label + np.where(sheet.notna(), " [" + sheet.astype(str) + "]", "")
-    files: list[str] = []
-    spans: list[str] = []
-    for name, group in rows.groupby(label, sort=True):
-        files.append(str(name))
-        if "origin_row" in group.columns and group["origin_row"].notna().any():
-            spans.append(compact_rows(group["origin_row"].dropna()))
-        else:
-            spans.append("?")
-    return "; ".join(files), "; ".join(spans)
+def _where(rows: pd.DataFrame) -> pd.Series:
+    """Each row's file, with its sheet in brackets when it has one ("b.xlsx [企业数据]")."""
+    file = rows["origin_file"].astype(object).where(rows["origin_file"].notna(), "?").astype(str)
+    if "origin_sheet" not in rows.columns:
+        return file
+    sheet = rows["origin_sheet"]
+    named = sheet.notna() & (sheet.astype(str) != "")
+    return file + np.where(named, " [" + sheet.astype(str) + "]", "")
+
+
+def _per_file(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per group of ``keys`` and file: ``where`` (file [sheet]) and ``rows`` (ranges)."""
+    frame = rows[keys].assign(where=_where(rows).to_numpy(), row=rows["origin_row"].to_numpy())
+    spans = frame.groupby([*keys, "where"], sort=True, dropna=False)["row"].agg(compact_rows)
+    return spans.rename("rows").reset_index()
+
+
+def rows_by_group(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """For each group of ``keys``, its rows as people find them, file by file: "enterprises.csv
+    row 2–31; b.xlsx [企业数据] row 2" (one pass over the table, not a loop over groups)."""
+    files = _per_file(rows, keys)
+    text = files["where"] + " row " + files["rows"]
+    return text.groupby([files[k] for k in keys], sort=True, dropna=False).agg("; ".join)
 
 
 def _numbers(firms: pd.DataFrame) -> pd.DataFrame:
@@ -143,15 +148,19 @@ def park_efficiency(firms: pd.DataFrame) -> pd.DataFrame:
     for name in RATIOS:
         out[f"firms_used_{name}"] = grouped[f"_{name}_n"].sum().astype(int)
     lineage = firms.reset_index(drop=True)
-    files, rows, fictional = [], [], []
-    for _, group in lineage.groupby(_KEY, sort=True, dropna=False):
-        f, r = _lineage(group)
-        files.append(f)
-        rows.append(r)
-        fictional.append("fictional" in group.columns and bool(group["fictional"].eq(True).any()))
-    out["origin_file"] = files
-    out["origin_rows"] = rows
-    out["fictional"] = fictional
+    if "origin_file" in lineage.columns and "origin_row" in lineage.columns:
+        files = _per_file(lineage, _KEY)
+        by = [files[k] for k in _KEY]
+        out["origin_file"] = files["where"].groupby(by, sort=True, dropna=False).agg("; ".join)
+        out["origin_rows"] = files["rows"].groupby(by, sort=True, dropna=False).agg("; ".join)
+    else:
+        out["origin_file"] = out["origin_rows"] = None
+    fictional = (
+        lineage["fictional"].eq(True)
+        if "fictional" in lineage.columns
+        else pd.Series(False, index=lineage.index)
+    )
+    out["fictional"] = fictional.groupby([lineage[k] for k in _KEY], sort=True).any()
     out["derived"] = True
     out = out.reset_index()
     out["n_firms"] = out["n_firms"].astype(int)
@@ -161,17 +170,6 @@ def park_efficiency(firms: pd.DataFrame) -> pd.DataFrame:
 
 FIRM_TOTALS = "firm_totals"
 """``note`` and ``origin_column`` of a park figure derived from its firms (reports mark it 推算)."""
-
-
-def _used_rows(rows: pd.DataFrame) -> tuple[pd.Series, str]:
-    """(the first row, "file row 2–4; other.xlsx [sheet] row 5") of the firm rows a figure sums."""
-    rows = rows.sort_values(["origin_file", "origin_row"])
-    parts = []
-    for _, group in rows.groupby("origin_file", sort=True):
-        sheet = group["origin_sheet"].iloc[0]
-        where = str(group["origin_file"].iloc[0]) + (f" [{sheet}]" if pd.notna(sheet) else "")
-        parts.append(f"{where} row {compact_rows(group['origin_row'])}")
-    return rows.iloc[0], "; ".join(parts)
 
 
 def firm_observations(
@@ -192,40 +190,61 @@ def firm_observations(
     values = _numbers(firms)
     reported = observations.assign(year=observations["period"].astype(str).str.slice(0, 4))
     reported = reported[reported["basis"] == "annual"]
-    have = set(zip(reported["park_id"], reported["indicator"], reported["year"], strict=True))
-    rows = []
+    have = pd.MultiIndex.from_arrays([reported["park_id"], reported["indicator"], reported["year"]])
+    frames = []
     for code, (num, den) in RATIOS.items():
         if code not in catalog:
             continue
+        used = firms[(values[num].notna() & (values[den] > 0)).to_numpy()]
+        if used.empty:
+            continue
+        used = used.sort_values([*_KEY, "origin_file", "origin_row"])
+        first = used.groupby(_KEY, sort=True).head(1).set_index(_KEY)
+        out = pd.DataFrame(index=first.index)
+        out["value"] = totals.loc[out.index, code]
+        out["source"] = rows_by_group(used, _KEY)
+        out["n"] = used.groupby(_KEY, sort=True).size()
+        out[["origin_file", "origin_sheet", "origin_row"]] = first[
+            ["origin_file", "origin_sheet", "origin_row"]
+        ]
+        out = out.reset_index()
+        period = out["year"].astype(int).astype(str)
         formula = catalog[code].formula
         inputs = sorted(formula_inputs(formula)) if formula else [code]
-        used = firms[(values[num].notna() & (values[den] > 0)).to_numpy()]
-        for (park, year), group in used.groupby(_KEY, sort=True):
-            period = str(int(year))
-            if (park, code, period) in have or all((park, i, period) in have for i in inputs):
-                continue
-            value = float(totals.loc[(park, year), code])
-            first, source = _used_rows(group)
-            rows.append(
+        inputs_too = np.logical_and.reduce(
+            [
+                pd.MultiIndex.from_arrays([out["park_id"], [i] * len(out), period]).isin(have)
+                for i in inputs
+            ]
+        )
+        keep = ~pd.MultiIndex.from_arrays([out["park_id"], [code] * len(out), period]).isin(have)
+        keep &= ~inputs_too
+        out = out[keep]
+        frames.append(
+            pd.DataFrame(
                 {
-                    "park_id": park,
+                    "park_id": out["park_id"],
                     "indicator": code,
-                    "period": period,
+                    "period": period[keep],
                     "basis": "annual",
-                    "value": value,
+                    "value": out["value"].astype(float),
                     "qualifier": "exact",
                     "unit": UNITS[code],
-                    "value_reported": value,
+                    "value_reported": out["value"].astype(float),
                     "unit_reported": UNITS[code],
-                    "source": source,
-                    "note": f"{FIRM_TOTALS} n={len(group)}",
-                    "origin_file": first["origin_file"],
-                    "origin_sheet": first["origin_sheet"],
-                    "origin_row": int(first["origin_row"]),
+                    "source": out["source"],
+                    "note": FIRM_TOTALS + " n=" + out["n"].astype(int).astype(str),
+                    "origin_file": out["origin_file"],
+                    "origin_sheet": out["origin_sheet"],
+                    "origin_row": out["origin_row"].astype(int),
                     "origin_column": FIRM_TOTALS,
                 }
             )
-    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
+        )
+    kept = [f for f in frames if len(f)]
+    if not kept:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    return pd.concat(kept, ignore_index=True).reindex(columns=OBSERVATION_COLUMNS)
 
 
 def firms_used(note: object) -> int | None:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parkdata.assessment.enterprise_results import CLASS_MIX_COLUMNS, latest_class_mix
 from parkdata.assessment.evaluation import evaluate
 from parkdata.assessment.stages import stage_targets, time_progress
 from parkdata.assessment.target_status import assess
@@ -38,7 +39,7 @@ from parkdata.reporting.wording import LANGUAGES, check_language
 from parkdata.series.levels import values_as_of, year_end_levels
 
 SETTINGS_FILE = "report_settings.json"
-FRAMES = ("assessment", "paths", "levels", "stages", "schedule", "evaluation")
+FRAMES = ("assessment", "paths", "levels", "stages", "schedule", "evaluation", "firm_classes")
 CONFIDENCE_LEVELS = (0.8, 0.95)
 
 
@@ -54,6 +55,10 @@ class ReportData:
     schedule: pd.DataFrame
     evaluation: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    firm_classes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CLASS_MIX_COLUMNS)
+    )
+    """Each park's firms by 亩均 class in its latest year of firm data (empty without any)."""
 
     def save(self, folder: str | Path) -> Path:
         """Write the panel (as ``parkdata ingest`` does) and every table to ``folder``."""
@@ -107,7 +112,8 @@ def prepare(
     confidence: float = 0.8,
     bundled: bool | None = None,
 ) -> ReportData:
-    """Assess, project and evaluate a panel once for all of its reports.
+    """Assess, project and evaluate a panel once for all of its reports (and class the firms of
+    every park with firm data, once).
 
     ``data``: a Panel, a folder of raw files or a processed folder (default: the bundled data),
     read by the one bundled-data rule (``bundled`` overrides it; see ``pkd.load``). The figures
@@ -134,6 +140,7 @@ def prepare(
         stages=stage_targets(assessment, values=values),
         schedule=time_progress(panel, as_of=as_of, assessment=assessment, values=values),
         evaluation=evaluate(panel, as_of=as_of, values=values),
+        firm_classes=latest_class_mix(panel.firms),
         settings={
             "as_of": as_of,
             "as_of_label": as_of_label(as_of),

@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parkdata.assessment.enterprise_results import classify_parks
 from parkdata.assessment.enterprise_scheme import SCHEMES
 from parkdata.contract.vocab import FLOW_KINDS, LEVEL_KINDS, NOT_PARKS, SETTLED
-from parkdata.inputs.firm_totals import FIRM_TOTALS, compact_rows, firms_used
+from parkdata.inputs.firm_totals import FIRM_TOTALS, firms_used
 from parkdata.reporting.charts import (
     Chart,
     plot_peers,
@@ -334,42 +333,38 @@ def _summed_note(rd: ReportData, park_id: str, indicator: str, year: int, lang: 
 
 def firm_class_chart(rd: ReportData, park_id: str, lang: str = "zh") -> Chart | None:
     """Firms of the park by 亩均效益 class in the latest year of its firm data (None without
-    firm data): the class mix beside the peer comparison."""
-    firms = rd.panel.firms
-    own = firms[firms["park_id"] == park_id] if len(firms) else firms
+    firm data): the class mix beside the peer comparison (classed once for all parks, in
+    :func:`~parkdata.reporting.report_data.prepare`)."""
+    mix = rd.firm_classes
+    own = mix[mix["park_id"] == park_id] if len(mix) else mix
     if own.empty:
         return None
-    year = int(own["year"].max())
-    now = classify_parks(own[own["year"] == year].reset_index(drop=True))
-    ranked = now["status"] == "ranked"
-    no_class = now["class"].isna()
+    m = own.iloc[0]
     counts = pd.DataFrame(
         {
-            "by_score": [int((ranked & (now["class"] == c)).sum()) for c in CLASSES]
-            + [int(no_class.sum())],
-            "forced": [0, 0, 0, int((now["status"] == "forced_D").sum()), 0],
+            "by_score": [int(m[c]) for c in CLASSES] + [int(m["no_class"])],
+            "forced": [0, 0, 0, int(m["forced_D"]), 0],
         },
         index=[*CLASSES, ""],
     )
     schemes = sep("list", lang).join(
-        SCHEMES[code].name if code in SCHEMES else str(code)
-        for code in dict.fromkeys(now["scheme"].dropna())
+        SCHEMES[code].name if code in SCHEMES else code
+        for code in str(m["schemes"]).split(";")
+        if code
     )
-    rows = now.assign(origin_row=now["origin_row"].astype(int))
     files = sep("semicolon", lang).join(
-        text("chart.file_rows", lang, file=file, rows=compact_rows(group["origin_row"]))
-        for file, group in rows.groupby("origin_file")
+        text("chart.file_rows", lang, file=file, rows=rows)
+        for file, _, rows in (part.rpartition(" row ") for part in str(m["rows"]).split("; "))
     )
-    fictional = bool(now["fictional"].eq(True).any()) if "fictional" in now else False
     caption = text(
         "park_firms.class_mix_caption",
         lang,
-        n=len(now),
+        n=int(m["n"]),
         schemes=schemes,
         files=files,
-        fictional=text("park_firms.fictional", lang) if fictional else "",
+        fictional=text("park_firms.fictional", lang) if bool(m["fictional"]) else "",
     )
-    title = text("park_firms.class_mix_title", lang, year=year)
+    title = text("park_firms.class_mix_title", lang, year=int(m["year"]))
     return class_count_chart(counts, title, caption, lang)
 
 

@@ -14,6 +14,7 @@ from parkdata.assessment.enterprise_results import (
     class_summary,
     class_transitions,
     classify_parks,
+    latest_class_mix,
     transition_matrix,
 )
 from parkdata.assessment.enterprise_scheme import (
@@ -371,3 +372,23 @@ def test_bad_rows_of_every_park_come_together_numbered_in_the_table() -> None:
     with pytest.raises(InputError) as err:
         classify_parks(table, schemes=[TAX_ONLY])
     assert {(i.row, i.column) for i in err.value.issues} == {(2, "land_mu"), (4, "tax")}
+
+
+def test_latest_class_mix_counts_each_parks_latest_year_with_its_rows() -> None:
+    sample = sample_enterprises().assign(fictional=True)
+    this_year = with_origin(sample.assign(park_id="p1", year=2023), "a.csv", first=2)
+    last_year = with_origin(sample.assign(park_id="p1", year=2022), "a.csv", first=32)
+    other = with_origin(sample.iloc[:10].assign(park_id="p2", year=2022), "b.csv", first=2)
+    mix = latest_class_mix(pd.concat([last_year, this_year, other], ignore_index=True))
+    mix = mix.set_index("park_id")
+    assert mix.loc["p1", "year"] == 2023 and mix.loc["p2", "year"] == 2022  # each its latest
+    expected = classify_parks(this_year)
+    ranked = expected[expected["status"] == "ranked"]
+    for grade in "ABCD":
+        assert mix.loc["p1", grade] == (ranked["class"] == grade).sum()
+    assert mix.loc["p1", "forced_D"] == (expected["status"] == "forced_D").sum() == 3
+    assert mix.loc["p1", "no_class"] == expected["class"].isna().sum()
+    assert mix.loc["p1", ["A", "B", "C", "D", "forced_D", "no_class"]].sum() == 30
+    assert mix.loc["p1", "rows"] == "a.csv row 2–31" and mix.loc["p2", "rows"] == "b.csv row 2–11"
+    assert mix.loc["p1", "schemes"] == "huangyan_2022;huangyan_2022_below_scale"
+    assert bool(mix.loc["p1", "fictional"]) and latest_class_mix(this_year.iloc[:0]).empty
