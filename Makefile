@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 VENV = .venv
 
-.PHONY: help venv install install-dev run reports lab ingest summary test chaos lint imports format typecheck notebooks-check strip-notebooks check compare bench demo template fixtures clean
+.PHONY: help venv install install-dev run reports lab ingest summary test chaos lint imports format typecheck notebooks-check strip-notebooks check compare bench demo template enterprises fixtures clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ check: lint typecheck imports notebooks-check test  ## everything CI runs
 compare: install  ## compare the assessment of the bundled data with REV (make compare REV=HEAD~1)
 	$(PY) tools/compare_assessment.py $(REV)
 
-bench: install  ## benchmarks (ingest of 2,000,000 demo rows vs pandas.read_csv)
+bench: install  ## benchmarks (ingest, assess, project, reports, enterprises), each against the naive way
 	$(PY) benchmarks/run.py
 
 demo: install  ## write a fictional demo universe to data/demo
@@ -72,6 +72,9 @@ demo: install  ## write a fictional demo universe to data/demo
 
 template: install  ## write the Excel template a park office fills in
 	$(VENV)/bin/parkdata template --out parkdata_template.xlsx
+
+enterprises: install  ## 亩均 firm evaluation of the fictional demo firms: pages and 公示 lists in outputs/enterprises
+	$(VENV)/bin/parkdata enterprises --out outputs
 
 fixtures: install  ## regenerate test fixtures (format variants, bad-input corpus)
 	$(PY) tests/fixtures/make_fixtures.py

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -33,14 +32,10 @@ WORK = HERE / "_work"
 
 
 def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    """(result, seconds, peak MiB of Python allocations) of one call."""
-    tracemalloc.start()
+    """(result, seconds) of one call."""
     t = time.perf_counter()
     out = fn(*args, **kwargs)
-    seconds = time.perf_counter() - t
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return out, seconds, peak
+    return out, time.perf_counter() - t
 
 
 def naive_classes(firms: pd.DataFrame, groups: list[tuple[str, int]]) -> pd.Series:
@@ -65,35 +60,40 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
 
-    firms, t_make, _ = timed(demo_enterprises, args.parks, years=(2023, 2024), seed=0)
+    firms, t_make = timed(demo_enterprises, args.parks, years=(2023, 2024), seed=0)
     n_groups = firms.groupby(["park_id", "year"]).ngroups
-    print(f"demo firms: {len(firms):,} rows, {args.parks:,} parks × 2 years ({n_groups:,} park-years)")
+    print(
+        f"demo firms: {len(firms):,} rows, {args.parks:,} parks × 2 years ({n_groups:,} park-years)"
+    )
     print(f"  made in {t_make:.2f} s")
     path = WORK / f"enterprises_{args.parks}parks.csv"
     enterprise_csv(firms).to_csv(path, index=False)
 
-    _, t_plain, m_plain = timed(pd.read_csv, path, dtype=str)
-    loaded, t_load, m_load = timed(load_enterprises, path)
+    _, t_plain = timed(pd.read_csv, path, dtype=str)
+    loaded, t_load = timed(load_enterprises, path)
     assert len(loaded) == len(firms)
-    print(f"read back: pandas.read_csv {t_plain:.2f} s / {m_plain:.0f} MiB; "
-          f"load_enterprises (checked) {t_load:.2f} s / {m_load:.0f} MiB "
-          f"= {t_load / t_plain:.1f}× the time, {m_load / m_plain:.1f}× the memory")
+    print(
+        f"read back: pandas.read_csv {t_plain:.2f} s; load_enterprises (checked) "
+        f"{t_load:.2f} s = {t_load / t_plain:.1f}× the time"
+    )
 
-    classes, t_fast, _ = timed(classify_parks, loaded)
+    classes, t_fast = timed(classify_parks, loaded)
     groups = sorted(set(zip(loaded["park_id"], loaded["year"], strict=True)))
     rng = np.random.default_rng(0)
     pick = [groups[i] for i in rng.choice(len(groups), min(args.sample, len(groups)), False)]
-    naive, t_naive, _ = timed(naive_classes, loaded, pick)
+    naive, t_naive = timed(naive_classes, loaded, pick)
     per_group = t_naive / len(pick)
     t_naive_all = per_group * len(groups)
     same = classes["class"].reindex(naive.index)
     agree = bool((same.fillna("") == naive.fillna("")).all())
-    print(f"classes: classify_parks {t_fast:.2f} s for {len(groups):,} park-years "
-          f"(both schemes); naive loop {per_group * 1000:.0f} ms a park-year → "
-          f"{t_naive_all:.0f} s for all (timed on {len(pick)}) = {t_naive_all / t_fast:.0f}× "
-          f"faster; same classes on the sample: {agree}")
+    print(
+        f"classes: classify_parks {t_fast:.2f} s for {len(groups):,} park-years "
+        f"(both schemes); naive loop {per_group * 1000:.0f} ms a park-year → "
+        f"{t_naive_all:.0f} s for all (timed on {len(pick)}) = {t_naive_all / t_fast:.0f}× "
+        f"faster; same classes on the sample: {agree}"
+    )
 
-    totals, t_totals, _ = timed(park_efficiency, loaded)
+    totals, t_totals = timed(park_efficiency, loaded)
     print(f"park 亩均 figures from firms: {len(totals):,} park-years in {t_totals:.2f} s")
 
 

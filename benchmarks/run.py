@@ -4,7 +4,9 @@ Name some to run only those: ``python benchmarks/run.py assess`` (``bench_assess
 ``python benchmarks/run.py ingest assess``; ``project`` (``bench_project.py``) is the projection
 engine on 50,000 series; ``reports`` (``bench_reports.py``) is ``parkdata reports`` against
 papermill + nbconvert one park at a time, then an unchanged rerun on 2,500 parks (its first run
-takes tens of minutes: ``--skip-universe`` leaves it out, ``--reuse`` keeps an earlier one).
+takes tens of minutes: ``--skip-universe`` leaves it out, ``--reuse`` keeps an earlier one);
+``enterprises`` (``bench_enterprises.py``) is the 亩均 firm evaluation of the 2,500-park demo's
+fictional firms (checked load, classes in one pass against a per-group loop, park figures).
 Options after the names go to each script, e.g. ``python benchmarks/run.py assess --parks 500``,
 ``python benchmarks/run.py reports --naive-parks 5 --skip-universe``.
 """
