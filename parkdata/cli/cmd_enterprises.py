@@ -7,7 +7,7 @@ import sys
 
 from parkdata.batch.enterprise_runner import EnterpriseBatchResult, run_enterprise_reports
 from parkdata.batch.execution import BatchInterrupted
-from parkdata.cli.common import existing
+from parkdata.cli.common import existing, report_stopped
 from parkdata.reporting.wording import sep, text
 
 
@@ -15,18 +15,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = _run(args)
     except BatchInterrupted as stopped:
-        done = stopped.result
-        left = len(done.failed)
-        line = text(
-            "batch.stopped",
-            args.language,
-            signal=stopped.signal_name,
-            done=len(done.outcomes) - left,
-            left=left,
-            index=done.index,
-        )
-        print(line, file=sys.stderr)
-        return stopped.exit_code
+        return report_stopped(stopped, args.language)
     for name, error in result.problems():
         print(text("cli.failed", args.language, name=name, error=error), file=sys.stderr)
     if result.new_parks:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from parkdata.batch.runner import BatchInterrupted, BatchResult, run_reports
-from parkdata.cli.common import as_of_of, existing
+from parkdata.cli.common import as_of_of, existing, report_stopped
 from parkdata.reporting.wording import text
 
 
@@ -14,18 +14,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = _run(args)
     except BatchInterrupted as stopped:
-        done = stopped.result
-        left = len(done.failed)
-        line = text(
-            "batch.stopped",
-            args.language,
-            signal=stopped.signal_name,
-            done=len(done.outcomes) - left,
-            left=left,
-            index=done.index,
-        )
-        print(line, file=sys.stderr)
-        return stopped.exit_code
+        return report_stopped(stopped, args.language)
     for failed in result.failed:
         print(
             text("cli.failed", args.language, name=failed.name, error=failed.error), file=sys.stderr

@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from parkdata.errors import ArgumentError
 from parkdata.files import csv_text_for_people, write_atomic, write_csv_for_people
 from parkdata.inputs.checks import issue_objects
 from parkdata.inputs.loading import load
+from parkdata.reporting.wording import text
 
 
 def print_table(frame: pd.DataFrame, max_rows: int = 60) -> None:
@@ -100,3 +102,20 @@ def write_or_print(table: pd.DataFrame, args: argparse.Namespace) -> None:
         print(f"wrote {path} ({len(table)} rows)")
     elif args.format == "csv":
         sys.stdout.write(csv_text_for_people(table))
+
+
+def report_stopped(stopped: Any, language: str) -> int:
+    """Print the one line of a batch stopped by Ctrl-C or SIGTERM (a ``BatchInterrupted``: what
+    finished, what was left, the index) and return its exit code (130 or 143)."""
+    done = stopped.result
+    left = len(done.failed)
+    line = text(
+        "batch.stopped",
+        language,
+        signal=stopped.signal_name,
+        done=len(done.outcomes) - left,
+        left=left,
+        index=done.index,
+    )
+    print(line, file=sys.stderr)
+    return int(stopped.exit_code)

@@ -45,7 +45,7 @@ from parkdata.inputs.readers import (
     read_parquet_cells,
     workbook_grids,
 )
-from parkdata.inputs.sources import raw_files, table_of
+from parkdata.inputs.sources import listed_files, table_of
 from parkdata.inputs.statsheet import fold_header
 
 PathLike = str | Path
@@ -350,14 +350,8 @@ def _placed(
 
 def _files(path: PathLike | Sequence[PathLike], table: TableName) -> list[Path]:
     items = [Path(p) for p in ([path] if isinstance(path, (str, Path)) else path)]
-    files: list[Path] = []
-    for item in items:
-        if not item.exists():
-            raise InputError(
-                [Issue(str(item), None, None, None, "file or folder not found", "check the path")]
-            )
-        files += [f for f in raw_files(item) if table_of(f) == table] if item.is_dir() else [item]
-    return files
+    # a file named is read whatever its name; a folder gives the files of this table
+    return [f for f in listed_files(items) if table_of(f) == table or any(f == i for i in items)]
 
 
 def _labels(files: Sequence[Path]) -> dict[Path, str]:

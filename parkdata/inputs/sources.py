@@ -80,6 +80,20 @@ def bundled_files() -> list[Path]:
     return raw_files(paths.BUNDLED_RAW_DIR)
 
 
+def listed_files(path: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The data files of ``path`` (a file, a folder, or several): :func:`raw_files` of each; a
+    missing one is an InputError naming it."""
+    items = [Path(p) for p in ([path] if isinstance(path, (str, Path)) else path)]
+    files: list[Path] = []
+    for item in items:
+        if not item.exists():
+            raise InputError(
+                [Issue(str(item), None, None, None, "file or folder not found", "check the path")]
+            )
+        files += raw_files(item)
+    return files
+
+
 def input_files(
     path: str | Path | Sequence[str | Path] | None, bundled: bool | None = None
 ) -> list[Path]:
@@ -89,14 +103,7 @@ def input_files(
     """
     if path is None:
         return bundled_files()
-    items = [Path(p) for p in ([path] if isinstance(path, (str, Path)) else path)]
-    files: list[Path] = []
-    for item in items:
-        if not item.exists():
-            raise InputError(
-                [Issue(str(item), None, None, None, "file or folder not found", "check the path")]
-            )
-        files += raw_files(item)
+    files = listed_files(path)
     if not wants_bundled(files, bundled):
         return files
     user = {f.resolve() for f in files}

@@ -1136,20 +1136,25 @@ def plot_tiers(counts: pd.Series, *, title: str, lang: str = "zh") -> Figure:
     else:
         pos = np.arange(len(v))
         ax.bar(pos, v.to_numpy(), width=0.6, color=PALETTE["history"], zorder=2)
-        for x, y in zip(pos, v.to_numpy(), strict=True):
-            ax.annotate(
-                format_number(y),
-                xy=(x, y),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                color="#333333",
-            )
+        label_bars(ax, pos, v.to_numpy(), [format_number(y) for y in v.to_numpy()])
         ax.set_xticks(pos, labels=list(v.index))
         ax.set_ylim(*_bar_limits(v, pad=0.15))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(False, axis="x")
     _title(fig, ax, title, lang, unit=text["parks"])
     return fig
+
+
+def label_bars(ax: Any, xs: Any, tops: Any, labels: Any) -> None:
+    """Write each bar's label just above its top (value labels of bar charts)."""
+    for x, y, label in zip(xs, tops, labels, strict=True):
+        ax.annotate(
+            label,
+            xy=(x, y),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color="#333333",
+        )

@@ -15,11 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parkdata.assessment.enterprise_results import CLASSES
 from parkdata.contract.schema import entries, packaged_text, read_yaml, unique_codes
 from parkdata.errors import ArgumentError, SchemaError
 
 ORIGIN = "class_policies.yaml"
-CLASSES = ("A", "B", "C", "D")
 
 
 class ClassPolicy(BaseModel):

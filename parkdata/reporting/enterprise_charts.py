@@ -16,11 +16,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from parkdata.reporting.charts import Chart, _legend, _number_axis, _title, to_chart
+from parkdata.assessment.enterprise_results import CLASSES
+from parkdata.reporting.charts import Chart, _legend, _number_axis, _title, label_bars, to_chart
 from parkdata.reporting.style import PALETTE, new_figure
 from parkdata.reporting.wording import sep, text
 
-CLASS_ORDER = ("A", "B", "C", "D")
 CLASS_COLOURS: dict[str, str] = {
     "A": "#009E73",  # bluish green
     "B": "#56B4E9",  # sky blue
@@ -52,7 +52,7 @@ def plot_score_strip(
 
     ``scores`` has ``score`` and ``class``; ``boundaries`` maps a class to its lowest score.
     """
-    rows = [c for c in CLASS_ORDER if c in set(scores["class"])] or list(CLASS_ORDER)
+    rows = [c for c in CLASSES if c in set(scores["class"])] or list(CLASSES)
     fig, ax = new_figure(7.2, 1.6 + 0.55 * len(rows))
     assert not isinstance(ax, np.ndarray)
     data = scores[["score", "class"]].dropna()
@@ -129,17 +129,7 @@ def plot_class_counts(
         zorder=2,
     )
     total = by_score + forced
-    for x, y in zip(pos, total, strict=True):
-        ax.annotate(
-            f"{y:.0f}",
-            xy=(x, y),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            color="#333333",
-        )
+    label_bars(ax, pos, total, [f"{y:.0f}" for y in total])
     ax.set_xticks(pos, labels=list(labels[: len(counts)]))
     ax.set_ylim(0, max(1.0, float(total.max(initial=0))) * 1.18)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -164,7 +154,7 @@ def score_chart(
     lang: str = "zh",
 ) -> Chart:
     """:func:`plot_score_strip` as a :class:`Chart`; the alt text gives n, range and boundaries."""
-    labels = {c: text("firm_page.class_name", lang, grade=c) for c in CLASS_ORDER}
+    labels = {c: text("firm_page.class_name", lang, grade=c) for c in CLASSES}
     fig = plot_score_strip(
         scores,
         boundaries=boundaries,
@@ -175,7 +165,7 @@ def score_chart(
     )
     s = pd.to_numeric(scores["score"], errors="coerce").dropna()
     cuts = sep("list", lang).join(
-        f"{labels[c]} ≥ {boundaries[c]:.2f}" for c in CLASS_ORDER[:-1] if c in boundaries
+        f"{labels[c]} ≥ {boundaries[c]:.2f}" for c in CLASSES[:-1] if c in boundaries
     )
     alt = text(
         "firm_page.score_chart_alt",
@@ -213,7 +203,6 @@ def class_count_chart(counts: pd.DataFrame, title: str, caption: str, lang: str 
 
 __all__ = [
     "CLASS_COLOURS",
-    "CLASS_ORDER",
     "class_count_chart",
     "plot_class_counts",
     "plot_score_strip",

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
 
 from parkdata.assessment.enterprise_results import (
@@ -50,7 +48,7 @@ from parkdata.reporting.enterprise_charts import (
 from parkdata.reporting.explanations import class_reason
 from parkdata.reporting.firm_data import FirmData, load_firm_data, pick_parks
 from parkdata.reporting.formatting import format_number, missing, pct, share_cut
-from parkdata.reporting.sections import Section, report_css
+from parkdata.reporting.sections import Section, report_css, section
 from parkdata.reporting.wording import check_language, has_text, sep, text, unit_name
 from parkdata.version import __version__
 
@@ -66,21 +64,9 @@ SMALL_GROUP = 5
 """A scheme group ranking fewer firms than this gets a sentence: its classes say little."""
 
 
-@cache
-def _macros() -> Any:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("parkdata", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("enterprise_sections.html.j2").module
-
-
 def _section(macro: str, lang: str, **context: Any) -> str:
     """A macro of ``enterprise_sections.html.j2`` rendered for ``lang``."""
-    punctuation = {k: sep(k, lang) for k in ("colon", "semicolon", "open", "close")}
-    body = getattr(_macros(), macro)({**context, "p": punctuation})
-    return f'<div class="pd-report" lang="{"en" if lang == "en" else "zh-CN"}">{body}</div>'
+    return section(macro, lang, template="enterprise_sections.html.j2", **context)
 
 
 def _name(value: object) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from parkdata.assessment.enterprise_results import CLASSES
 from parkdata.assessment.enterprise_scheme import (
     DEFAULT_RULES,
     INDICATORS,
@@ -42,7 +43,6 @@ from parkdata.version import __version__
 
 __all__ = ["publicity_order", "sheet_names", "write_all_publicity", "write_publicity"]
 
-CLASSES = ("A", "B", "C", "D")
 _STATUS_ORDER = {"ranked": 0, "forced_D": 1, "not_scored": 2, "not_rated": 3}
 _MAX_SHEET = 31
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")

@@ -38,13 +38,13 @@ class Section(Html):
 
 
 @cache
-def _macros() -> Any:
+def _macros(template: str) -> Any:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("parkdata", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("report_sections.html.j2").module
+    return env.get_template(template).module
 
 
 @cache
@@ -53,8 +53,11 @@ def report_css() -> str:
     return resources.files("parkdata").joinpath("templates/report.css").read_text("utf-8")
 
 
-def section(macro: str, lang: str, **context: Any) -> str:
-    """A macro of ``report_sections.html.j2`` rendered for ``lang`` (punctuation included)."""
+def section(
+    macro: str, lang: str, template: str = "report_sections.html.j2", **context: Any
+) -> str:
+    """A macro of ``template`` (the park report's by default) rendered for ``lang``
+    (punctuation included), in a ``pd-report`` block."""
     punctuation = {k: sep(k, lang) for k in ("colon", "semicolon", "open", "close")}
-    body = getattr(_macros(), macro)({**context, "p": punctuation})
+    body = getattr(_macros(template), macro)({**context, "p": punctuation})
     return f'<div class="pd-report" lang="{"en" if lang == "en" else "zh-CN"}">{body}</div>'
