@@ -4,11 +4,14 @@ assessment alone."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from helpers import make_panel
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import parkdata as pkd
+
+pytestmark = pytest.mark.slow  # property tests: many generated cases
 
 KINDS = {
     # kind: (indicator, does target_value scale with the unit?)

@@ -6,11 +6,14 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import FORMATS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import parkdata as pkd
+
+pytestmark = pytest.mark.slow  # property tests: many generated cases
 
 INDICATORS = {
     "主营业务收入": "亿元",
