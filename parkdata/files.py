@@ -53,6 +53,18 @@ def write_text_atomic(target: Path, text: str) -> None:
     write_atomic(target, lambda p: p.write_text(text, encoding="utf-8", newline="\n"))
 
 
+def write_text_if_changed(target: Path, text: str) -> bool:
+    """Write ``text`` to ``target`` atomically unless it already holds exactly that (so an
+    unchanged rerun leaves the file and its time alone); True when it wrote."""
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    write_text_atomic(target, text)
+    return True
+
+
 def write_parquet_atomic(target: Path, frame: Any) -> None:
     """Write a DataFrame to ``target`` as Parquet (no index) atomically."""
     write_atomic(target, lambda p: frame.to_parquet(p, index=False))

@@ -56,7 +56,13 @@ from parkdata.batch.jobs import (
 from parkdata.batch.output_lock import output_lock
 from parkdata.batch.report_cache import forget, is_cached, record
 from parkdata.errors import ArgumentError, InputError, Issue, SchemaError
-from parkdata.files import clean_stray_temps, file_hash, write_parquet_atomic, write_text_atomic
+from parkdata.files import (
+    clean_stray_temps,
+    file_hash,
+    write_parquet_atomic,
+    write_text_atomic,
+    write_text_if_changed,
+)
 from parkdata.inputs.demo import demo_enterprises, demo_parks
 from parkdata.reporting.class_policies import policy_set
 from parkdata.reporting.firm_data import load_firm_data, pick_parks
@@ -423,12 +429,7 @@ def _write_index(out: Path, html_of: Any, outcomes: list[Outcome]) -> Path:
     stamp = dt.datetime.fromtimestamp(max(times)) if times else dt.datetime.now()
     html = html_of(stamp.strftime("%Y-%m-%d %H:%M"))
     index = out / "index.html"
-    try:
-        same = index.read_text(encoding="utf-8") == html
-    except OSError:
-        same = False
-    if not same:
-        write_text_atomic(index, html)
+    write_text_if_changed(index, html)
     return index
 
 

@@ -30,7 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from parkdata.contract.vocab import ALARM, PRESSING, STATUSES
-from parkdata.files import write_text_atomic
+from parkdata.files import write_text_if_changed
 from parkdata.reporting.formatting import pct
 from parkdata.reporting.style import STATUS_COLOURS
 from parkdata.reporting.wording import check_language, sep, status_name, text
@@ -297,10 +297,5 @@ def write_index(
         lang=lang,
     )
     target = Path(path)
-    try:
-        unchanged = target.read_text(encoding="utf-8") == html
-    except OSError:
-        unchanged = False
-    if not unchanged:
-        write_text_atomic(target, html)
+    write_text_if_changed(target, html)
     return target
